@@ -1,0 +1,501 @@
+"""The secretariat's admin: meetings with their agenda inline, times in the meeting's zone."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import scheduling
+from .forms import AgendaItemForm, AgendaRowsFormSet, DuplicateMeetingForm, ShiftForm
+from .models import (
+    AgendaItem,
+    AgendaParticipant,
+    Conference,
+    Country,
+    Meeting,
+    Organisation,
+    Person,
+    Presidency,
+)
+from .zones import gmt_label, is_time_zone
+
+admin.site.site_header = _("Plenary: secretariat")
+admin.site.site_title = _("Plenary")
+admin.site.index_title = _("Meetings and agendas")
+
+
+def local_span(item: AgendaItem | Meeting, zone: zoneinfo.ZoneInfo) -> str:
+    if not item.starts_at:
+        return "—"
+    start, end = item.starts_at.astimezone(zone), item.ends_at.astimezone(zone)
+    return f"{start:%H:%M}–{end:%H:%M} {gmt_label(start.utcoffset())}"
+
+
+def label_times(form_class, zone_name: str, moment=None) -> None:
+    """Label the start and end fields with the zone's offset at `moment`: "Start (GMT-6)"."""
+    moment = moment or timezone.now()
+    label = gmt_label(moment.astimezone(zoneinfo.ZoneInfo(zone_name)).utcoffset())
+    for name, text in (("starts_at", gettext("Start")), ("ends_at", gettext("End"))):
+        if name in form_class.base_fields:
+            form_class.base_fields[name].label = f"{text} ({label})"
+            form_class.base_fields[name].help_text = gettext("In %(zone)s time.") % {"zone": zone_name}
+
+
+class MeetingTimeZoneMixin:
+    """Show and read the change form's times in the meeting's own zone.
+
+    The form is rendered inside the override: Django converts datetimes to
+    the current zone when a widget renders, not when the view returns.
+    """
+
+    def editing_time_zone(self, request: HttpRequest, obj) -> str:
+        raise NotImplementedError
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        zone = self.editing_time_zone(request, obj)
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+
+class ParticipantInline(admin.TabularInline):
+    model = AgendaParticipant
+    extra = 1
+    fields = ["role", "person", "organisation", "presidency_of", "position"]
+    autocomplete_fields = ["person", "organisation"]
+
+
+class AgendaRowInline(admin.TabularInline):
+    model = AgendaItem
+    form = AgendaItemForm
+    formset = AgendaRowsFormSet
+    extra = 1
+    show_change_link = True
+    fields = [
+        "position",
+        "starts_at",
+        "ends_at",
+        "duration_minutes",
+        "title",
+        "is_parallel",
+        "participant_summary",
+        "sub_item_summary",
+        "shift_link",
+    ]
+    readonly_fields = ["participant_summary", "sub_item_summary", "shift_link"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("meeting")
+            .prefetch_related(
+                "sub_items",
+                "participants__person",
+                "participants__organisation",
+                "participants__presidency_of",
+            )
+        )
+
+    @admin.display(description=_("participants"))
+    def participant_summary(self, item: AgendaItem) -> str:
+        if not item.pk:
+            return ""
+        return (
+            format_html_join(
+                ", ", "{}: {}", ((p.get_role_display(), p.label) for p in item.participants.all())
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("sub-items"))
+    def sub_item_summary(self, item: AgendaItem) -> str:
+        if not item.pk:
+            return ""
+        return (
+            format_html_join(format_html("<br>"), "· {}", ((child.title,) for child in item.sub_items.all()))
+            or "—"
+        )
+
+    @admin.display(description=_("shift"))
+    def shift_link(self, item: AgendaItem) -> str:
+        if not item.pk or not item.starts_at:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:agenda_agendaitem_shift", args=[item.pk]),
+            gettext("Shift this and later items…"),
+        )
+
+
+class TopicRowInline(AgendaRowInline):
+    """The topics of a meeting, on the meeting's page."""
+
+    fk_name = "meeting"
+    verbose_name = _("topic")
+    verbose_name_plural = _("agenda: topics (open one to edit its sub-items and participants)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(parent__isnull=True)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            label_times(formset.form, obj.time_zone, obj.starts_at)
+        else:
+            label_times(formset.form, self.request_zone(request))
+        return formset
+
+    def request_zone(self, request):
+        name = request.POST.get("time_zone", "")
+        return name if is_time_zone(name) else Meeting._meta.get_field("time_zone").default
+
+
+class SubItemInline(AgendaRowInline):
+    """The sub-items of a topic, on the topic's page."""
+
+    fk_name = "parent"
+    verbose_name = _("sub-item")
+    verbose_name_plural = _("sub-items")
+    exclude = ["meeting"]
+    fields = [f for f in AgendaRowInline.fields if f not in ("sub_item_summary", "shift_link")]
+    readonly_fields = ["participant_summary"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            label_times(formset.form, obj.meeting.time_zone, obj.meeting.starts_at)
+        return formset
+
+
+@admin.register(Meeting)
+class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
+    list_display = ["title", "local_date", "local_time", "modality", "status", "topic_count", "view_link"]
+    list_filter = ["status", "modality", "conferences", "starts_at"]
+    search_fields = ["title", "slug", "venue"]
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["conferences", "organisers"]
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+    inlines = [TopicRowInline]
+    actions = ["publish", "unpublish", "cancel", "duplicate"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "series_number", "status", "conferences", "organisers"]}),
+        (_("When"), {"fields": ["time_zone", "starts_at", "ends_at"]}),
+        (
+            _("Where"),
+            {
+                "fields": [
+                    "modality",
+                    "video_call_platform",
+                    "video_call_url",
+                    "join_link_visibility",
+                    "venue",
+                ]
+            },
+        ),
+        (
+            _("Concept note"),
+            {
+                "fields": list(Meeting.CONCEPT_NOTE_SECTIONS),
+                "description": _(
+                    "Blank lines separate paragraphs; lines starting with “- ” or “1) ” make lists; "
+                    "“# ” starts a sub-heading. Text is shown as typed, never as HTML."
+                ),
+            },
+        ),
+        (_("Record"), {"fields": ["uuid", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(topics=Count("agenda_items", distinct=True))
+
+    def editing_time_zone(self, request, obj):
+        name = request.POST.get("time_zone", "")
+        if request.method == "POST" and is_time_zone(name):
+            return name
+        return obj.time_zone if obj else Meeting._meta.get_field("time_zone").default
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        label_times(form, self.editing_time_zone(request, obj), obj.starts_at if obj else None)
+        return form
+
+    def save_form(self, request, form, change):
+        # The inline formset checks the agenda's unsaved rows with the meeting.
+        form.instance.agenda_checked_together = True
+        return super().save_form(request, form, change)
+
+    @admin.display(description=_("date"), ordering="starts_at")
+    def local_date(self, meeting: Meeting):
+        return meeting.local_starts_at.date()
+
+    @admin.display(description=_("time"))
+    def local_time(self, meeting: Meeting) -> str:
+        return local_span(meeting, meeting.zone)
+
+    @admin.display(description=_("items"), ordering="topics")
+    def topic_count(self, meeting: Meeting) -> int:
+        return meeting.topics
+
+    @admin.display(description=_("public page"))
+    def view_link(self, meeting: Meeting) -> str:
+        return format_html('<a href="{}">{}</a>', meeting.get_absolute_url(), gettext("view on site"))
+
+    def change_status(self, request, queryset, status: str, done: str) -> None:
+        for meeting in queryset:
+            try:
+                scheduling.set_status(meeting, status)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, f"{meeting}: {message}", messages.ERROR)
+            else:
+                self.log_change(request, meeting, done)
+                self.message_user(request, f"{meeting}: {done}", messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected meetings"), permissions=["change"])
+    def publish(self, request, queryset):
+        self.change_status(request, queryset, Meeting.Status.PUBLISHED, gettext("published."))
+
+    @admin.action(description=_("Unpublish (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self.change_status(request, queryset, Meeting.Status.DRAFT, gettext("back to draft."))
+
+    @admin.action(description=_("Cancel the selected meetings"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self.change_status(request, queryset, Meeting.Status.CANCELLED, gettext("cancelled."))
+
+    @admin.action(description=_("Duplicate as the draft for the next meeting"), permissions=["add"])
+    def duplicate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Choose exactly one meeting to duplicate."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:agenda_meeting_duplicate", args=[queryset.get().pk]))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/duplicate/",
+                self.admin_site.admin_view(self.duplicate_view),
+                name="agenda_meeting_duplicate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def duplicate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = get_object_or_404(Meeting, pk=pk)
+        if not self.has_add_permission(request) or not self.has_view_permission(request, meeting):
+            raise PermissionDenied
+        form = DuplicateMeetingForm(request.POST or None, initial={"title": meeting.title})
+        if request.method == "POST" and form.is_valid():
+            try:
+                copy = scheduling.duplicate_meeting(
+                    meeting, on=form.cleaned_data["on"], title=form.cleaned_data["title"] or None
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.log_addition(
+                    request, copy, gettext("Duplicated from %(meeting)s.") % {"meeting": meeting}
+                )
+                self.message_user(request, gettext("Draft created: check its title, slug and agenda."))
+                return HttpResponseRedirect(reverse("admin:agenda_meeting_change", args=[copy.pk]))
+        return TemplateResponse(
+            request,
+            "admin/agenda/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "object": meeting,
+                "form": form,
+                "title": gettext("Duplicate “%(meeting)s”") % {"meeting": meeting},
+                "submit_label": gettext("Create the draft"),
+            },
+        )
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
+    form = AgendaItemForm
+    list_display = ["title", "meeting", "time_span", "parent", "is_parallel"]
+    list_filter = ["meeting", ("parent", admin.EmptyFieldListFilter), "is_parallel"]
+    list_select_related = ["meeting", "parent"]
+    search_fields = ["title", "description", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+    actions = ["shift"]
+    fields = [
+        "meeting",
+        "parent",
+        "position",
+        "starts_at",
+        "ends_at",
+        "duration_minutes",
+        "title",
+        "description",
+        "is_parallel",
+        "uuid",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.parent_id is None:
+            return [SubItemInline, ParticipantInline]
+        return [ParticipantInline]
+
+    def editing_time_zone(self, request, obj):
+        meeting_id = request.POST.get("meeting") or request.GET.get("meeting")
+        if obj is not None and not (request.method == "POST" and meeting_id):
+            return obj.meeting.time_zone
+        if meeting_id and str(meeting_id).isdigit():
+            meeting = Meeting.objects.filter(pk=meeting_id).only("time_zone").first()
+            if meeting:
+                return meeting.time_zone
+        return Meeting._meta.get_field("time_zone").default
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        label_times(form, self.editing_time_zone(request, obj), obj.meeting.starts_at if obj else None)
+        if obj is not None and "parent" in form.base_fields:
+            form.base_fields["parent"].queryset = AgendaItem.objects.filter(
+                meeting_id=obj.meeting_id, parent__isnull=True
+            ).exclude(pk=obj.pk)
+        return form
+
+    def save_form(self, request, form, change):
+        # The sub-item inline checks its rows against this topic's new times.
+        form.instance.sub_items_checked_together = True
+        return super().save_form(request, form, change)
+
+    @admin.display(description=_("time"), ordering="starts_at")
+    def time_span(self, item: AgendaItem) -> str:
+        return local_span(item, item.meeting.zone)
+
+    @admin.action(description=_("Shift this item and all later ones…"), permissions=["change"])
+    def shift(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, gettext("Choose exactly one item: it and all later items move."), messages.WARNING
+            )
+            return None
+        return HttpResponseRedirect(reverse("admin:agenda_agendaitem_shift", args=[queryset.get().pk]))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/shift/", self.admin_site.admin_view(self.shift_view), name="agenda_agendaitem_shift"
+            ),
+            *super().get_urls(),
+        ]
+
+    def shift_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        form = ShiftForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            minutes = form.cleaned_data["minutes"]
+            try:
+                moved = scheduling.shift_items(item, minutes)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                summary = gettext("Moved %(count)d items by %(minutes)+d minutes, from “%(item)s”.") % {
+                    "count": len(moved),
+                    "minutes": minutes,
+                    "item": item.title,
+                }
+                self.log_change(request, item.meeting, summary)
+                self.message_user(request, summary, messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:agenda_meeting_change", args=[item.meeting_id]))
+        return TemplateResponse(
+            request,
+            "admin/agenda/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "object": item,
+                "form": form,
+                "title": gettext("Shift “%(item)s” and every item after it") % {"item": item.title},
+                "intro": gettext("Now %(span)s. Sub-items move with their topic.")
+                % {"span": local_span(item, item.meeting.zone)},
+                "submit_label": gettext("Shift"),
+            },
+        )
+
+
+@admin.register(AgendaParticipant)
+class AgendaParticipantAdmin(admin.ModelAdmin):
+    list_display = ["item", "role", "person", "organisation", "presidency_of"]
+    list_filter = ["role", "item__meeting"]
+    list_select_related = ["item", "person", "organisation", "presidency_of"]
+    search_fields = ["item__title", "person__name", "organisation__name", "organisation__short_name"]
+    autocomplete_fields = ["item", "person", "organisation"]
+
+
+class PresidencyInline(admin.TabularInline):
+    model = Presidency
+    extra = 1
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ["acronym", "name", "founded_in", "member_count"]
+    search_fields = ["acronym", "name"]
+    filter_horizontal = ["members"]
+    inlines = [PresidencyInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_total=Count("members"))
+
+    @admin.display(description=_("members"), ordering="member_total")
+    def member_count(self, conference: Conference) -> int:
+        return conference.member_total
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    list_filter = ["conferences"]
+
+
+@admin.register(Presidency)
+class PresidencyAdmin(admin.ModelAdmin):
+    list_display = ["conference", "country", "starts_on", "ends_on"]
+    list_filter = ["conference"]
+    list_select_related = ["conference", "country"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "country", "conference", "email"]
+    list_filter = ["kind", "conference", "country"]
+    list_select_related = ["country", "conference"]
+    search_fields = ["name", "short_name", "email"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "organisation", "email"]
+    list_filter = ["organisation__kind", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "position", "email", "organisation__name", "organisation__short_name"]
+    autocomplete_fields = ["organisation"]

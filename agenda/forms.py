@@ -1,0 +1,128 @@
+"""Forms: the admin's agenda rows and formsets, and the secretariat's action forms.
+
+Forms parse and present. The rules live on the models; a formset only gathers
+its unsaved rows so the model rules can judge them together.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgendaItem, Meeting
+from .scheduling import MAX_SHIFT_MINUTES
+from .validators import overlap_messages
+
+
+class AgendaItemForm(forms.ModelForm):
+    """An agenda row whose end can be typed as a duration."""
+
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (min)"),
+        required=False,
+        min_value=1,
+        max_value=24 * 60,
+        help_text=_("Sets the end from the start."),
+        widget=forms.NumberInput(attrs={"size": 4, "class": "vIntegerField"}),
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "meeting",
+            "parent",
+            "position",
+            "starts_at",
+            "ends_at",
+            "title",
+            "description",
+            "is_parallel",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.duration_minutes:
+            self.initial.setdefault("duration_minutes", self.instance.duration_minutes)
+
+    def clean(self):
+        cleaned = super().clean()
+        duration = cleaned.get("duration_minutes")
+        start = cleaned.get("starts_at")
+        if duration and "duration_minutes" in self.changed_data:
+            if not start:
+                self.add_error("duration_minutes", _("Give the start too: the end is counted from it."))
+            else:
+                cleaned["ends_at"] = start + timedelta(minutes=duration)
+                self.instance.ends_at = cleaned["ends_at"]
+        return cleaned
+
+
+class AgendaRowsFormSet(BaseInlineFormSet):
+    """Agenda rows of one meeting or one topic, checked together before any is saved.
+
+    Each row passes its own rules as it is cleaned; overlaps between rows and,
+    when the meeting is being published, the whole agenda are checked here on
+    the unsaved values, so that moving two items in one save is judged by
+    where both end up.
+    """
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.siblings_checked_together = True
+        if isinstance(self.instance, AgendaItem):
+            form.instance.meeting = self.instance.meeting
+        return form
+
+    def kept_rows(self) -> list[AgendaItem]:
+        return [
+            form.instance
+            for form in self.forms
+            if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        meeting = self.instance if isinstance(self.instance, Meeting) else self.instance.meeting
+        rows = self.kept_rows()
+        problems = overlap_messages(rows, meeting.time_zone)
+        if not problems and isinstance(self.instance, Meeting) and meeting.status == Meeting.Status.PUBLISHED:
+            in_form = {form.instance.pk for form in self.forms if form.instance.pk}
+            others = (
+                [item for item in meeting.agenda_items.all() if item.pk not in in_form] if meeting.pk else []
+            )
+            problems = [
+                _("The agenda must be valid before the meeting is published: %(problem)s")
+                % {"problem": problem}
+                for problem in meeting.agenda_problems([*rows, *others])
+            ]
+        if problems:
+            raise ValidationError(problems)
+
+    def save_new(self, form, commit=True):
+        if isinstance(self.instance, AgendaItem):
+            form.instance.meeting = self.instance.meeting
+        return super().save_new(form, commit=commit)
+
+
+class ShiftForm(forms.Form):
+    minutes = forms.IntegerField(
+        label=_("Minutes"),
+        min_value=-MAX_SHIFT_MINUTES,
+        max_value=MAX_SHIFT_MINUTES,
+        help_text=_("Positive to move later, negative to move earlier."),
+    )
+
+
+class DuplicateMeetingForm(forms.Form):
+    on = forms.DateField(
+        label=_("Date of the new meeting"),
+        help_text=_("In the meeting's time zone; the agenda keeps its local times."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)

@@ -1,0 +1,40 @@
+"""Load the seed meeting once, checked by the same rules as the admin."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from agenda.models import Meeting
+
+SEED_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "iii_plenaria_crm_csm.json"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the III Plenary CRM–CSM from fixtures/ unless it is already there, "
+        "so that running it again keeps the secretariat's edits."
+    )
+
+    def handle(self, *args, **options):
+        objects = list(serializers.deserialize("json", SEED_FIXTURE.read_text(encoding="utf-8")))
+        meeting = next(obj.object for obj in objects if isinstance(obj.object, Meeting))
+        if Meeting.objects.filter(uuid=meeting.uuid).exists():
+            self.stdout.write(f"The seed meeting is already loaded: {meeting.slug}. Nothing changed.")
+            return
+        with transaction.atomic():
+            for obj in objects:
+                obj.save()
+            # loaddata skips model validation; check every row now, and keep none if one fails.
+            for obj in objects:
+                instance = type(obj.object).objects.get(pk=obj.object.pk)
+                try:
+                    instance.full_clean()
+                except ValidationError as error:
+                    raise CommandError(
+                        f"{instance._meta.verbose_name} «{instance}»: {error.messages}"
+                    ) from error
+        self.stdout.write(self.style.SUCCESS(f"Loaded {len(objects)} rows: {meeting.get_absolute_url()}"))

@@ -1,0 +1,697 @@
+"""Conferences, meetings, their agendas and who takes part in them."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import validators
+from .validators import merge_errors, raise_if_errors
+from .zones import gmt_label
+
+
+class Country(models.Model):
+    code = models.CharField(_("ISO 3166 code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Conference(models.Model):
+    """A regional consultative process on migration: the CRM, the CSM."""
+
+    acronym = models.CharField(_("acronym"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    founded_in = models.PositiveSmallIntegerField(_("founded in"), null=True, blank=True)
+    members = models.ManyToManyField(Country, related_name="conferences", verbose_name=_("member countries"))
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})"
+
+
+class PresidencyQuerySet(models.QuerySet):
+    def on(self, day: date) -> PresidencyQuerySet:
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+
+class Presidency(models.Model):
+    """A country's term as pro-tempore presidency (PPT) of a conference."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="presidencies", verbose_name=_("conference")
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="presidencies", verbose_name=_("country")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty while it lasts."))
+
+    objects = PresidencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["conference", "-starts_on"]
+        verbose_name = _("pro-tempore presidency")
+        verbose_name_plural = _("pro-tempore presidencies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="presidency_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("PPT %(conference)s: %(country)s, from %(start)s") % {
+            "conference": self.conference.acronym,
+            "country": self.country,
+            "start": self.starts_on.isoformat(),
+        }
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            merge_errors(errors, {"ends_on": gettext("The term must end on or after its first day.")})
+        if self.conference_id and self.starts_on and not errors:
+            others = Presidency.objects.filter(conference_id=self.conference_id).exclude(pk=self.pk)
+            others = others.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.starts_on))
+            if self.ends_on:
+                others = others.filter(starts_on__lte=self.ends_on)
+            clash = others.select_related("country").first()
+            if clash:
+                merge_errors(
+                    errors,
+                    {
+                        "starts_on": gettext("This term overlaps the presidency of %(country)s.")
+                        % {"country": clash.country}
+                    },
+                )
+        raise_if_errors(errors)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        DELEGATION = "delegation", _("Country delegation")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        OBSERVER = "observer", _("Observer organisation")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"), max_length=60, blank=True, help_text=_("As the agenda writes it, e.g. “SE CRM”.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("country"),
+        help_text=_("For a delegation: the country it represents."),
+    )
+    conference = models.ForeignKey(
+        Conference,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("conference"),
+        help_text=_("For a secretariat: the conference it serves."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.kind == self.Kind.DELEGATION and not self.country_id:
+            merge_errors(errors, {"country": gettext("A delegation represents a country: choose it.")})
+        if self.kind == self.Kind.SECRETARIAT and not self.conference_id:
+            merge_errors(errors, {"conference": gettext("A secretariat serves a conference: choose it.")})
+        raise_if_errors(errors)
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation_id else self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def public(self) -> MeetingQuerySet:
+        """Meetings anyone may see: published ones, and cancelled ones so the news reaches them."""
+        return self.filter(status__in=[Meeting.Status.PUBLISHED, Meeting.Status.CANCELLED])
+
+    def upcoming(self, now: datetime) -> MeetingQuerySet:
+        return self.filter(ends_at__gte=now).order_by("starts_at")
+
+    def past(self, now: datetime) -> MeetingQuerySet:
+        return self.filter(ends_at__lt=now).order_by("-starts_at")
+
+
+class Meeting(models.Model):
+    class Modality(models.TextChoices):
+        VIRTUAL = "virtual", _("Virtual")
+        IN_PERSON = "in_person", _("In person")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class JoinLinkVisibility(models.TextChoices):
+        REGISTERED = "registered", _("Registered participants only")
+        PUBLIC = "public", _("Anyone who opens the meeting page")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Part of the page address."))
+    series_number = models.PositiveSmallIntegerField(
+        _("number in the series"),
+        null=True,
+        blank=True,
+        help_text=_("3 for the III Plenary Meeting."),
+    )
+    conferences = models.ManyToManyField(Conference, related_name="meetings", verbose_name=_("conferences"))
+    organisers = models.ManyToManyField(
+        Organisation, blank=True, related_name="organised_meetings", verbose_name=_("organisers")
+    )
+    starts_at = models.DateTimeField(_("start"), validators=[validators.validate_whole_minute])
+    ends_at = models.DateTimeField(_("end"), validators=[validators.validate_whole_minute])
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.DEFAULT_MEETING_TIME_ZONE,
+        validators=[validators.validate_time_zone],
+        help_text=_("The zone the agenda is written in; times are entered in it."),
+    )
+    modality = models.CharField(
+        _("modality"), max_length=20, choices=Modality.choices, default=Modality.VIRTUAL
+    )
+    video_call_url = models.URLField(_("video-call link"), max_length=500, blank=True)
+    video_call_platform = models.CharField(
+        _("video-call platform"), max_length=60, blank=True, help_text=_("Zoom, Teams, Webex…")
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    join_link_visibility = models.CharField(
+        _("who sees the join link"),
+        max_length=20,
+        choices=JoinLinkVisibility.choices,
+        default=JoinLinkVisibility.REGISTERED,
+        help_text=_(
+            "A public video-call link invites intruders: share it with registered participants only."
+        ),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    background = models.TextField(_("background"), blank=True)
+    justification = models.TextField(_("justification"), blank=True)
+    general_objective = models.TextField(_("general objective"), blank=True)
+    specific_objectives = models.TextField(_("specific objectives"), blank=True)
+    participant_profile = models.TextField(_("participant profile"), blank=True)
+    methodology = models.TextField(_("methodology"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    CONCEPT_NOTE_SECTIONS = (
+        "background",
+        "justification",
+        "general_objective",
+        "specific_objectives",
+        "participant_profile",
+        "methodology",
+    )
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agenda:meeting-detail", kwargs={"slug": self.slug})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return self.ends_at.astimezone(self.zone)
+
+    @property
+    def local_date(self) -> date:
+        return self.local_starts_at.date()
+
+    @property
+    def gmt_label(self) -> str:
+        """The offset the agenda's times are written in, on the meeting's day: "GMT-6"."""
+        return gmt_label(self.local_starts_at.utcoffset())
+
+    @property
+    def series_label(self) -> str:
+        return to_roman(self.series_number) if self.series_number else ""
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def shows_join_link(self) -> bool:
+        return bool(self.video_call_url) and self.join_link_visibility == self.JoinLinkVisibility.PUBLIC
+
+    def concept_note(self) -> list[tuple[str, str]]:
+        """Return the concept note's non-empty sections as (heading, text) pairs, in order."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in self.CONCEPT_NOTE_SECTIONS
+            if getattr(self, name).strip()
+        ]
+
+    def agenda(self) -> list[AgendaItem]:
+        """Return the top-level items, each with `.children` and participants, in three queries.
+
+        Presidency roles ("PPT CRM") come resolved to the country holding them
+        on the meeting's date, with one more query.
+        """
+        items = list(
+            self.agenda_items.prefetch_related(
+                models.Prefetch(
+                    "participants",
+                    queryset=AgendaParticipant.objects.select_related(
+                        "person__organisation", "organisation", "presidency_of"
+                    ),
+                )
+            )
+        )
+        presidencies = {
+            presidency.conference_id: presidency.country
+            for presidency in Presidency.objects.on(self.local_date).select_related("country")
+        }
+        by_parent: dict[int | None, list[AgendaItem]] = {}
+        for item in items:
+            item.meeting = self
+            by_parent.setdefault(item.parent_id, []).append(item)
+            for participant in item.participants.all():
+                participant.resolved_country = presidencies.get(participant.presidency_of_id)
+        for item in items:
+            item.children = by_parent.get(item.id, [])
+        return by_parent.get(None, [])
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.starts_at and self.ends_at:
+            merge_errors(errors, validators.period_errors(self.starts_at, self.ends_at))
+        if self.status == self.Status.PUBLISHED:
+            online = self.modality in (self.Modality.VIRTUAL, self.Modality.HYBRID)
+            on_site = self.modality in (self.Modality.IN_PERSON, self.Modality.HYBRID)
+            if online and not (self.video_call_url or self.video_call_platform):
+                merge_errors(
+                    errors,
+                    {
+                        "video_call_platform": gettext(
+                            "Say where a virtual or hybrid meeting happens (Zoom…) before publishing it."
+                        )
+                    },
+                )
+            if on_site and not self.venue:
+                merge_errors(
+                    errors, {"venue": gettext("A meeting in person needs its venue before it is published.")}
+                )
+        if self.status == self.Status.PUBLISHED and not self.agenda_checked_together and not errors:
+            problems = self.agenda_problems()
+            if problems:
+                merge_errors(
+                    errors,
+                    [
+                        (
+                            "status",
+                            gettext("The agenda must be valid before the meeting is published: %(problem)s")
+                            % {"problem": problem},
+                        )
+                        for problem in problems
+                    ],
+                )
+        raise_if_errors(errors)
+
+    # Set where the agenda's unsaved rows are checked with the meeting (the admin's inline).
+    agenda_checked_together = False
+
+    def agenda_problems(self, items: list[AgendaItem] | None = None) -> list[str]:
+        """Return what is wrong with the agenda as a whole, in the secretariat's words.
+
+        `items` replaces the stored agenda, so a set of unsaved changes can be
+        checked together before any of them is written.
+        """
+        if items is None:
+            items = list(self.agenda_items.all()) if self.pk else []
+        if not items:
+            return [gettext("it has no items.")]
+        problems = []
+        by_parent: dict[int | None, list[AgendaItem]] = {}
+        by_id = {item.pk: item for item in items if item.pk}
+        for item in items:
+            by_parent.setdefault(item.parent_id, []).append(item)
+        for item in items:
+            parent = by_id.get(item.parent_id) if item.parent_id else None
+            for message in item.own_errors(meeting=self, parent=parent):
+                problems.append(f"«{item.title}»: {message}")
+        for siblings in by_parent.values():
+            problems.extend(validators.overlap_messages(siblings, self.time_zone))
+        if self.pk:
+            held = set(Presidency.objects.on(self.local_date).values_list("conference_id", flat=True))
+            unresolved = (
+                AgendaParticipant.objects.filter(item__meeting=self, presidency_of__isnull=False)
+                .exclude(presidency_of__in=held)
+                .select_related("item", "presidency_of")
+            )
+            for participant in unresolved:
+                problems.append(
+                    f"«{participant.item.title}»: "
+                    + gettext("no country holds the pro-tempore presidency of %(conference)s on %(day)s.")
+                    % {"conference": participant.presidency_of.acronym, "day": self.local_date.isoformat()}
+                )
+        return problems
+
+
+def to_roman(number: int) -> str:
+    numerals = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ]
+    result = ""
+    for value, numeral in numerals:
+        count, number = divmod(number, value)
+        result += numeral * count
+    return result
+
+
+class AgendaItem(models.Model):
+    """A line of the agenda: a topic ("TEMA 1…") or one of its sub-items.
+
+    Topics always have a time slot. A sub-item may leave its times empty: the
+    concept notes list a topic's presentations under its slot without timing
+    each one.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sub_items",
+        verbose_name=_("topic"),
+        help_text=_("Empty for a topic; the topic this sub-item belongs to otherwise."),
+    )
+    position = models.PositiveIntegerField(
+        _("order"), default=0, help_text=_("Orders items that share a start time, and untimed sub-items.")
+    )
+    starts_at = models.DateTimeField(
+        _("start"), null=True, blank=True, validators=[validators.validate_whole_minute]
+    )
+    ends_at = models.DateTimeField(
+        _("end"), null=True, blank=True, validators=[validators.validate_whole_minute]
+    )
+    title = models.CharField(_("activity"), max_length=400)
+    description = models.TextField(_("description"), blank=True)
+    is_parallel = models.BooleanField(
+        _("parallel"), default=False, help_text=_("Runs at the same time as other items: may overlap them.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = [F("starts_at").asc(nulls_last=True), "position", "id"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True, ends_at__isnull=True)
+                | Q(starts_at__isnull=False, ends_at__gt=F("starts_at")),
+                name="agenda_item_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#item-{self.uuid}"
+
+    @property
+    def is_topic(self) -> bool:
+        return self.parent_id is None
+
+    @property
+    def local_starts_at(self) -> datetime | None:
+        return self.starts_at.astimezone(self.meeting.zone) if self.starts_at else None
+
+    @property
+    def local_ends_at(self) -> datetime | None:
+        return self.ends_at.astimezone(self.meeting.zone) if self.ends_at else None
+
+    @property
+    def duration_minutes(self) -> int | None:
+        if self.starts_at and self.ends_at:
+            return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return None
+
+    def own_errors(self, *, meeting: Meeting, parent: AgendaItem | None) -> list[str]:
+        """Return the messages of the rules this item breaks on its own, without field names."""
+        try:
+            self.check_own_rules(meeting=meeting, parent=parent)
+        except ValidationError as error:
+            return [message for messages in error.message_dict.values() for message in messages]
+        return []
+
+    def check_own_rules(self, *, meeting: Meeting, parent: AgendaItem | None) -> None:
+        errors: dict[str, list[str]] = {}
+        has_start, has_end = self.starts_at is not None, self.ends_at is not None
+        if parent is None and not (has_start and has_end):
+            if not has_start:
+                merge_errors(errors, {"starts_at": gettext("A topic needs a start time.")})
+            if not has_end:
+                merge_errors(errors, {"ends_at": gettext("A topic needs an end time.")})
+        elif has_start != has_end:
+            field = "ends_at" if has_start else "starts_at"
+            merge_errors(errors, {field: gettext("Give both the start and the end, or neither.")})
+        if parent is not None and parent.parent_id is not None:
+            merge_errors(errors, {"parent": gettext("A sub-item cannot hold sub-items: choose a topic.")})
+        if parent is not None and parent.pk and self.pk and parent.pk == self.pk:
+            merge_errors(errors, {"parent": gettext("An item cannot be its own topic.")})
+        if has_start and has_end and not errors:
+            merge_errors(errors, validators.period_errors(self.starts_at, self.ends_at))
+        if has_start and has_end and not errors:
+            merge_errors(
+                errors,
+                validators.containment_errors(
+                    self, meeting.starts_at, meeting.ends_at, gettext("the meeting"), meeting.time_zone
+                ),
+            )
+            if parent is not None and parent.starts_at and parent.ends_at:
+                merge_errors(
+                    errors,
+                    validators.containment_errors(
+                        self,
+                        parent.starts_at,
+                        parent.ends_at,
+                        gettext("its topic “%(topic)s”") % {"topic": parent.title},
+                        meeting.time_zone,
+                    ),
+                )
+        raise_if_errors(errors)
+
+    # Set by a formset or a scheduling function that checks several unsaved rows
+    # together: the stored siblings or sub-items would be stale for the check.
+    siblings_checked_together = False
+    sub_items_checked_together = False
+
+    def clean(self) -> None:
+        if not self.meeting_id:
+            return
+        meeting = self.meeting
+        parent = self.parent if self.parent_id else None
+        if parent is not None and parent.meeting_id != self.meeting_id:
+            raise_if_errors({"parent": [gettext("The topic belongs to another meeting.")]})
+        self.check_own_rules(meeting=meeting, parent=parent)
+        errors: dict[str, list[str]] = {}
+        if self.pk and self.starts_at and self.ends_at and not self.sub_items_checked_together:
+            outside = [
+                child
+                for child in self.sub_items.exclude(starts_at=None)
+                if child.starts_at < self.starts_at or child.ends_at > self.ends_at
+            ]
+            if outside:
+                merge_errors(
+                    errors,
+                    {
+                        "ends_at": gettext("Sub-items would fall outside this topic: %(items)s.")
+                        % {"items": ", ".join(f"«{child.title}»" for child in outside)}
+                    },
+                )
+        if not self.siblings_checked_together and self.starts_at:
+            siblings = [
+                sibling
+                for sibling in AgendaItem.objects.filter(meeting_id=self.meeting_id, parent_id=self.parent_id)
+                if sibling.pk != self.pk
+            ]
+            messages = validators.overlap_messages([*siblings, self], meeting.time_zone)
+            merge_errors(errors, [("starts_at", message) for message in messages])
+        raise_if_errors(errors)
+
+
+class AgendaParticipant(models.Model):
+    """Who takes part in an agenda item, and in what role.
+
+    Exactly one of person, organisation or presidency is set. A presidency
+    ("PPT CRM") stands for whichever country holds it on the meeting's date.
+    """
+
+    class Role(models.TextChoices):
+        PRESENTER = "presenter", _("Presenter")
+        SPEAKER = "speaker", _("Speaker")
+        MODERATOR = "moderator", _("Moderator")
+        HOST = "host", _("Host")
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="participants", verbose_name=_("agenda item")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PRESENTER)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
+    )
+    presidency_of = models.ForeignKey(
+        Conference,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("pro-tempore presidency of"),
+        help_text=_("“PPT CRM”: the country that holds it on the meeting's date."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, organisation__isnull=True, presidency_of__isnull=True)
+                | Q(person__isnull=True, organisation__isnull=False, presidency_of__isnull=True)
+                | Q(person__isnull=True, organisation__isnull=True, presidency_of__isnull=False),
+                name="participant_is_one_of_person_organisation_presidency",
+            )
+        ]
+
+    # Filled by Meeting.agenda() so that a page resolves every presidency in one query.
+    resolved_country: Country | None = None
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name as the agenda prints it: "PPT CRM", "SE CRM", a person's name."""
+        if self.presidency_of_id:
+            return f"PPT {self.presidency_of.acronym}"
+        if self.organisation_id:
+            return str(self.organisation)
+        if self.person_id:
+            return self.person.name
+        return ""
+
+    def clean(self) -> None:
+        chosen = [self.person_id, self.organisation_id, self.presidency_of_id]
+        if sum(value is not None for value in chosen) != 1:
+            raise_if_errors(
+                {
+                    "person": [
+                        gettext("Choose exactly one: a person, an organisation or a pro-tempore presidency.")
+                    ]
+                }
+            )
+        if self.presidency_of_id and self.item_id:
+            day = self.item.meeting.local_date
+            if not Presidency.objects.on(day).filter(conference_id=self.presidency_of_id).exists():
+                raise_if_errors(
+                    {
+                        "presidency_of": [
+                            gettext(
+                                "No country holds the pro-tempore presidency of %(conference)s on %(day)s."
+                            )
+                            % {"conference": self.presidency_of.acronym, "day": day.isoformat()}
+                        ]
+                    }
+                )

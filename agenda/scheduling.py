@@ -1,0 +1,166 @@
+"""Edit-time changes that span rows: shift items, duplicate a meeting, publish."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import AgendaItem, AgendaParticipant, Meeting
+
+# A shift of more than a day is a new date, not a delay: duplicate the meeting instead.
+MAX_SHIFT_MINUTES = 24 * 60
+
+
+@transaction.atomic
+def shift_items(item: AgendaItem, minutes: int) -> list[AgendaItem]:
+    """Move `item` and every item that starts at or after it by `minutes`.
+
+    Sub-items move with their topic. Shifting a sub-item stretches its topic's
+    end by the same amount, and everything after the topic moves too. The
+    meeting's end follows when the agenda ran up to it, or would now pass it.
+    Nothing is saved unless the whole shifted agenda is valid.
+
+    Return the items whose times changed.
+    """
+    if minutes == 0:
+        raise ValidationError(_("Give a number of minutes other than zero."), code="zero_shift")
+    if abs(minutes) > MAX_SHIFT_MINUTES:
+        raise ValidationError(
+            _("A shift is at most %(limit)d minutes either way.") % {"limit": MAX_SHIFT_MINUTES},
+            code="shift_too_large",
+        )
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    items = list(AgendaItem.objects.select_for_update().filter(meeting=meeting))
+    by_id = {each.pk: each for each in items}
+    item = by_id[item.pk]
+    if item.starts_at is None:
+        raise ValidationError(
+            _("“%(item)s” has no times of its own: shift its topic instead.") % {"item": item.title},
+            code="untimed_item",
+        )
+
+    delta = timedelta(minutes=minutes)
+    threshold = item.starts_at
+    last_end_before = max(each.ends_at for each in items if each.ends_at)
+    changed = []
+    for each in items:
+        if each.starts_at is not None and each.starts_at >= threshold:
+            each.starts_at += delta
+            each.ends_at += delta
+            changed.append(each)
+    if item.parent_id:
+        topic = by_id[item.parent_id]
+        topic.ends_at += delta
+        changed.append(topic)
+
+    last_end_after = max(each.ends_at for each in items if each.ends_at)
+    meeting_changed = False
+    if meeting.ends_at == last_end_before:
+        meeting.ends_at += last_end_after - last_end_before
+        meeting_changed = last_end_after != last_end_before
+    elif last_end_after > meeting.ends_at:
+        meeting.ends_at = last_end_after
+        meeting_changed = True
+
+    problems = meeting.agenda_problems(items)
+    if problems:
+        raise ValidationError(problems, code="invalid_shift")
+    now = timezone.now()
+    for each in changed:
+        each.updated_at = now
+    AgendaItem.objects.bulk_update(changed, ["starts_at", "ends_at", "updated_at"])
+    if meeting_changed:
+        meeting.full_clean()
+        meeting.save(update_fields=["ends_at", "updated_at"])
+    return changed
+
+
+def move_to_date(moment: datetime | None, days: int, meeting: Meeting) -> datetime | None:
+    """Return `moment` `days` later at the same wall-clock time in the meeting's zone.
+
+    Wall-clock arithmetic keeps "09:00 GMT-6" at 09:00 across a change of
+    daylight-saving time between the two dates.
+    """
+    if moment is None:
+        return None
+    local = moment.astimezone(meeting.zone)
+    return (local + timedelta(days=days)).astimezone(UTC)
+
+
+@transaction.atomic
+def duplicate_meeting(meeting: Meeting, *, on: date, title: str | None = None) -> Meeting:
+    """Copy `meeting` and its whole agenda as a new draft held on the date `on`."""
+    days = (on - meeting.local_date).days
+    original_pk = meeting.pk
+    source = Meeting.objects.get(pk=original_pk)
+    conferences = list(source.conferences.all())
+    organisers = list(source.organisers.all())
+    items = list(source.agenda_items.order_by("parent_id", "pk").prefetch_related("participants"))
+
+    copy = source
+    copy.pk = None
+    copy.id = None
+    copy._state.adding = True
+    copy.uuid = Meeting._meta.get_field("uuid").default()
+    copy.status = Meeting.Status.DRAFT
+    copy.title = title or _("%(title)s (copy)") % {"title": source.title}
+    if source.series_number:
+        copy.series_number = source.series_number + 1
+    copy.slug = unique_slug(slugify(f"{copy.title}-{on.isoformat()}")[:90] or "reunion")
+    copy.starts_at = move_to_date(copy.starts_at, days, copy)
+    copy.ends_at = move_to_date(copy.ends_at, days, copy)
+    copy.full_clean(exclude=["conferences", "organisers"])
+    copy.save()
+    copy.conferences.set(conferences)
+    copy.organisers.set(organisers)
+
+    new_ids: dict[int, AgendaItem] = {}
+    # Topics first (parent_id NULL sorts first on both databases once ordered with it).
+    for original in sorted(items, key=lambda each: each.parent_id is not None):
+        participants = list(original.participants.all())
+        old_pk = original.pk
+        original.pk = None
+        original.id = None
+        original._state.adding = True
+        original.uuid = AgendaItem._meta.get_field("uuid").default()
+        original.meeting = copy
+        original.parent = new_ids[original.parent_id] if original.parent_id else None
+        original.starts_at = move_to_date(original.starts_at, days, copy)
+        original.ends_at = move_to_date(original.ends_at, days, copy)
+        original.save()
+        new_ids[old_pk] = original
+        AgendaParticipant.objects.bulk_create(
+            AgendaParticipant(
+                item=original,
+                role=participant.role,
+                person_id=participant.person_id,
+                organisation_id=participant.organisation_id,
+                presidency_of_id=participant.presidency_of_id,
+                position=participant.position,
+            )
+            for participant in participants
+        )
+    return copy
+
+
+def unique_slug(base: str) -> str:
+    slug, number = base, 2
+    while Meeting.objects.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+@transaction.atomic
+def set_status(meeting: Meeting, status: str) -> Meeting:
+    """Publish, unpublish or cancel `meeting`; publishing checks the whole agenda first."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    meeting.status = status
+    meeting.full_clean()
+    meeting.save(update_fields=["status", "updated_at"])
+    return meeting

@@ -1,0 +1,119 @@
+"""Validation rules for meetings and agenda items, called from the models' clean().
+
+Each function returns or raises errors in the secretariat's terms: times are
+written in the meeting's own zone ("09:15 GMT-6"), never in UTC.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .zones import gmt_label, is_time_zone
+
+if TYPE_CHECKING:
+    from .models import AgendaItem
+
+
+def validate_time_zone(name: str) -> None:
+    if not is_time_zone(name):
+        raise ValidationError(
+            _("“%(name)s” is not a time zone. Use an IANA name such as America/Costa_Rica."),
+            code="invalid_time_zone",
+            params={"name": name},
+        )
+
+
+def validate_whole_minute(value: datetime) -> None:
+    if value is not None and (value.second or value.microsecond):
+        raise ValidationError(
+            _("Times are set to the whole minute: leave out the seconds."),
+            code="not_whole_minute",
+        )
+
+
+def format_local(moment: datetime, time_zone: str) -> str:
+    """Return "09:15 GMT-6" for `moment` in `time_zone`."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
+    return f"{local:%H:%M} {gmt_label(local.utcoffset())}"
+
+
+def period_errors(start: datetime | None, end: datetime | None) -> dict[str, str]:
+    """Return the error of a period whose end is not after its start, by field."""
+    if start is not None and end is not None and end <= start:
+        return {"ends_at": _("The end must be after the start.")}
+    return {}
+
+
+def containment_errors(
+    item: AgendaItem,
+    outer_start: datetime,
+    outer_end: datetime,
+    outer_name: str,
+    time_zone: str,
+) -> dict[str, str]:
+    """Return errors for an item that starts before or ends after what holds it."""
+    errors = {}
+    span = f"{format_local(outer_start, time_zone)} – {format_local(outer_end, time_zone)}"
+    if item.starts_at < outer_start:
+        errors["starts_at"] = _("Starts before %(outer)s (%(span)s).") % {
+            "outer": outer_name,
+            "span": span,
+        }
+    if item.ends_at > outer_end:
+        errors["ends_at"] = _("Ends after %(outer)s (%(span)s).") % {
+            "outer": outer_name,
+            "span": span,
+        }
+    return errors
+
+
+def overlap_messages(items: Sequence[AgendaItem], time_zone: str) -> list[str]:
+    """Return a message for each pair of timed siblings that overlap.
+
+    Items marked as parallel may overlap anything: that is what they are for.
+    """
+    timed = sorted(
+        (item for item in items if item.starts_at and item.ends_at),
+        key=lambda item: (item.starts_at, item.ends_at),
+    )
+    messages = []
+    for index, first in enumerate(timed):
+        for second in timed[index + 1 :]:
+            if second.starts_at >= first.ends_at:
+                break
+            if first.is_parallel or second.is_parallel:
+                continue
+            messages.append(
+                _(
+                    "“%(second)s” (%(second_span)s) overlaps “%(first)s” (%(first_span)s). "
+                    "Change the times, or mark one of them as parallel."
+                )
+                % {
+                    "first": first.title,
+                    "first_span": item_span(first, time_zone),
+                    "second": second.title,
+                    "second_span": item_span(second, time_zone),
+                }
+            )
+    return messages
+
+
+def item_span(item: AgendaItem, time_zone: str) -> str:
+    return f"{format_local(item.starts_at, time_zone)} – {format_local(item.ends_at, time_zone)}"
+
+
+def raise_if_errors(errors: dict[str, list[str] | str]) -> None:
+    if any(errors.values()):
+        raise ValidationError({field: messages for field, messages in errors.items() if messages})
+
+
+def merge_errors(into: dict[str, list[str]], new: dict[str, str] | Iterable[tuple[str, str]]) -> None:
+    pairs = new.items() if isinstance(new, dict) else new
+    for field, message in pairs:
+        into.setdefault(field, []).append(message)
