@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -14,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +32,7 @@ from .models import (
     Person,
     Presidency,
 )
-from .zones import gmt_label, is_time_zone
+from .zones import gmt_label, is_time_zone, time_zone_choices
 
 admin.site.site_header = _("Plenary: secretariat")
 admin.site.site_title = _("Plenary")
@@ -41,6 +44,10 @@ def local_span(item: AgendaItem | Meeting, zone: zoneinfo.ZoneInfo) -> str:
         return "—"
     start, end = item.starts_at.astimezone(zone), item.ends_at.astimezone(zone)
     return f"{start:%H:%M}–{end:%H:%M} {gmt_label(start.utcoffset())}"
+
+
+# A link typed without its scheme ("zoom.us/j/…") is taken as https, as Django 6 will.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def label_times(form_class, zone_name: str, moment=None) -> None:
@@ -128,7 +135,7 @@ class AgendaRowInline(admin.TabularInline):
         if not item.pk:
             return ""
         return (
-            format_html_join(format_html("<br>"), "· {}", ((child.title,) for child in item.sub_items.all()))
+            format_html_join(mark_safe("<br>"), "· {}", ((child.title,) for child in item.sub_items.all()))
             or "—"
         )
 
@@ -190,6 +197,7 @@ class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
     search_fields = ["title", "slug", "venue"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = HTTPS_URLS
     filter_horizontal = ["conferences", "organisers"]
     readonly_fields = ["uuid", "created_at", "updated_at"]
     inlines = [TopicRowInline]
@@ -224,6 +232,13 @@ class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(topics=Count("agenda_items", distinct=True))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            return forms.ChoiceField(
+                label=db_field.verbose_name, help_text=db_field.help_text, choices=time_zone_choices()
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def editing_time_zone(self, request, obj):
         name = request.POST.get("time_zone", "")
@@ -490,6 +505,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "conference", "country"]
     list_select_related = ["country", "conference"]
     search_fields = ["name", "short_name", "email"]
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Person)

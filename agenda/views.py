@@ -21,7 +21,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.prefetch_related("conferences"), slug=slug)
+    meeting = get_object_or_404(Meeting, slug=slug)
     # Drafts stay hidden from the public; the secretariat may preview them.
     if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
         raise Http404

@@ -1,0 +1,132 @@
+"""The bodies the admin's change forms post, built from plain values in the meeting's zone."""
+
+from agenda.models import AgendaItem, Meeting
+
+
+def management_form(prefix: str, total: int, initial: int) -> dict[str, str]:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def split(prefix: str, day: str, time: str | None) -> dict[str, str]:
+    return {f"{prefix}_0": day if time else "", f"{prefix}_1": time or ""}
+
+
+def local_hhmm(moment, meeting: Meeting) -> str:
+    return moment.astimezone(meeting.zone).strftime("%H:%M:%S") if moment else ""
+
+
+def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) -> dict[str, str]:
+    """Return the meeting change form as the browser would post it.
+
+    `rows` are the topic rows of the inline: dicts with "start", "end" (local
+    "HH:MM"), "title", and optionally "item" (an existing AgendaItem),
+    "parallel", "duration", "delete". Without `rows`, the stored topics are
+    posted unchanged.
+    """
+    day = fields.pop("day", meeting.local_starts_at.date().isoformat())
+    if rows is None:
+        rows = [
+            {
+                "item": item,
+                "start": local_hhmm(item.starts_at, meeting),
+                "end": local_hhmm(item.ends_at, meeting),
+                "title": item.title,
+                "parallel": item.is_parallel,
+            }
+            for item in meeting.agenda_items.filter(parent=None)
+        ]
+    data = {
+        "title": meeting.title,
+        "slug": meeting.slug,
+        "series_number": str(meeting.series_number or ""),
+        "status": meeting.status,
+        "conferences": [str(pk) for pk in meeting.conferences.values_list("pk", flat=True)],
+        "time_zone": meeting.time_zone,
+        **split("starts_at", day, fields.pop("start", local_hhmm(meeting.starts_at, meeting))),
+        **split("ends_at", day, fields.pop("end", local_hhmm(meeting.ends_at, meeting))),
+        "modality": meeting.modality,
+        "video_call_platform": meeting.video_call_platform,
+        "video_call_url": meeting.video_call_url,
+        "join_link_visibility": meeting.join_link_visibility,
+        "venue": meeting.venue,
+        **{name: getattr(meeting, name) for name in Meeting.CONCEPT_NOTE_SECTIONS},
+    }
+    data.update({key: value for key, value in fields.items()})
+    initial = sum(1 for row in rows if row.get("item"))
+    data.update(management_form("agenda_items", len(rows), initial))
+    # Existing rows first, as the admin renders them.
+    for index, row in enumerate(sorted(rows, key=lambda row: row.get("item") is None)):
+        prefix = f"agenda_items-{index}"
+        item: AgendaItem | None = row.get("item")
+        data.update(
+            {
+                f"{prefix}-id": str(item.pk) if item else "",
+                f"{prefix}-meeting": str(meeting.pk),
+                f"{prefix}-position": str(row.get("position", item.position if item else index)),
+                **split(f"{prefix}-starts_at", row.get("day", day), row.get("start")),
+                **split(f"{prefix}-ends_at", row.get("day", day), row.get("end")),
+                f"{prefix}-duration_minutes": str(row.get("duration", "")),
+                f"{prefix}-title": row["title"],
+            }
+        )
+        if row.get("parallel"):
+            data[f"{prefix}-is_parallel"] = "on"
+        if row.get("delete"):
+            data[f"{prefix}-DELETE"] = "on"
+    return data
+
+
+def item_post(item: AgendaItem, **fields) -> dict[str, str]:
+    """Return an agenda item's own change form, with its participants and sub-items unchanged."""
+    meeting = item.meeting
+    day = fields.pop("day", meeting.local_starts_at.date().isoformat())
+    data = {
+        "meeting": str(meeting.pk),
+        "parent": str(item.parent_id or ""),
+        "position": str(item.position),
+        **split("starts_at", day, fields.pop("start", local_hhmm(item.starts_at, meeting))),
+        **split("ends_at", day, fields.pop("end", local_hhmm(item.ends_at, meeting))),
+        "duration_minutes": "",
+        "title": item.title,
+        "description": item.description,
+    }
+    if item.is_parallel:
+        data["is_parallel"] = "on"
+    participants = list(item.participants.all())
+    data.update(management_form("participants", len(participants), len(participants)))
+    for index, participant in enumerate(participants):
+        prefix = f"participants-{index}"
+        data.update(
+            {
+                f"{prefix}-id": str(participant.pk),
+                f"{prefix}-item": str(item.pk),
+                f"{prefix}-role": participant.role,
+                f"{prefix}-person": str(participant.person_id or ""),
+                f"{prefix}-organisation": str(participant.organisation_id or ""),
+                f"{prefix}-presidency_of": str(participant.presidency_of_id or ""),
+                f"{prefix}-position": str(participant.position),
+            }
+        )
+    if item.parent_id is None:
+        children = list(item.sub_items.all())
+        data.update(management_form("sub_items", len(children), len(children)))
+        for index, child in enumerate(children):
+            prefix = f"sub_items-{index}"
+            data.update(
+                {
+                    f"{prefix}-id": str(child.pk),
+                    f"{prefix}-parent": str(item.pk),
+                    f"{prefix}-position": str(child.position),
+                    **split(f"{prefix}-starts_at", day, local_hhmm(child.starts_at, meeting)),
+                    **split(f"{prefix}-ends_at", day, local_hhmm(child.ends_at, meeting)),
+                    f"{prefix}-duration_minutes": "",
+                    f"{prefix}-title": child.title,
+                }
+            )
+    data.update(fields)
+    return data

@@ -1,0 +1,20 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from agenda.models import Meeting
+
+from .factories import secretariat_user
+
+
+@pytest.fixture
+def seed_meeting(db) -> Meeting:
+    call_command("load_seed", stdout=io.StringIO())
+    return Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm")
+
+
+@pytest.fixture
+def secretariat_client(client, db):
+    client.force_login(secretariat_user())
+    return client

@@ -1,0 +1,111 @@
+"""Small factories: each test builds only the rows it talks about."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from agenda.models import (
+    AgendaItem,
+    AgendaParticipant,
+    Conference,
+    Country,
+    Meeting,
+    Organisation,
+    Presidency,
+)
+
+# 09:00 GMT-6 (America/Costa_Rica) on a Tuesday far enough ahead to stay "upcoming".
+MEETING_START = datetime(2031, 6, 10, 15, 0, tzinfo=UTC)
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ["code"]
+
+    code = "SV"
+    name = "El Salvador"
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conference
+        django_get_or_create = ["acronym"]
+
+    acronym = "CRM"
+    name = "Conferencia Regional sobre Migración"
+
+
+class PresidencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Presidency
+
+    conference = factory.SubFactory(ConferenceFactory)
+    country = factory.SubFactory(CountryFactory)
+    starts_on = date(2031, 1, 1)
+    ends_on = date(2031, 12, 31)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organización {n}")
+    short_name = factory.Sequence(lambda n: f"ORG{n}")
+    kind = Organisation.Kind.OBSERVER
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Reunión {n}")
+    slug = factory.Sequence(lambda n: f"reunion-{n}")
+    starts_at = MEETING_START
+    ends_at = factory.LazyAttribute(lambda meeting: meeting.starts_at + timedelta(hours=2))
+    time_zone = "America/Costa_Rica"
+    modality = Meeting.Modality.VIRTUAL
+    video_call_platform = "Zoom"
+    status = Meeting.Status.PUBLISHED
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Punto {n}")
+    starts_at = factory.LazyAttribute(lambda item: item.meeting.starts_at)
+    ends_at = factory.LazyAttribute(lambda item: item.starts_at + timedelta(minutes=15) if item.starts_at else None)
+
+
+class AgendaParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaParticipant
+
+    item = factory.SubFactory(AgendaItemFactory)
+    role = AgendaParticipant.Role.PRESENTER
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+def at(minutes: int, start: datetime = MEETING_START) -> datetime:
+    """Return the moment `minutes` after the factories' meeting start (09:00 GMT-6)."""
+    return start + timedelta(minutes=minutes)
+
+
+def meeting_with_topics(count: int, minutes: int = 15, **fields) -> Meeting:
+    """Return a published meeting whose `count` topics follow each other from its start."""
+    meeting = MeetingFactory(ends_at=at(count * minutes), **fields)
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, title=f"Tema {n + 1}", position=n, starts_at=at(n * minutes), ends_at=at((n + 1) * minutes))
+        for n in range(count)
+    )
+    return meeting
+
+
+def secretariat_user(username: str = "secretaria") -> User:
+    user = User.objects.create_user(username=username, password="x-Pl3nary-test", is_staff=True)
+    user.groups.add(Group.objects.get(name="Secretaría"))
+    return user
