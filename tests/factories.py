@@ -78,7 +78,9 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     title = factory.Sequence(lambda n: f"Punto {n}")
     starts_at = factory.LazyAttribute(lambda item: item.meeting.starts_at)
-    ends_at = factory.LazyAttribute(lambda item: item.starts_at + timedelta(minutes=15) if item.starts_at else None)
+    ends_at = factory.LazyAttribute(
+        lambda item: item.starts_at + timedelta(minutes=15) if item.starts_at else None
+    )
 
 
 class AgendaParticipantFactory(factory.django.DjangoModelFactory):
@@ -99,7 +101,13 @@ def meeting_with_topics(count: int, minutes: int = 15, **fields) -> Meeting:
     """Return a published meeting whose `count` topics follow each other from its start."""
     meeting = MeetingFactory(ends_at=at(count * minutes), **fields)
     AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=meeting, title=f"Tema {n + 1}", position=n, starts_at=at(n * minutes), ends_at=at((n + 1) * minutes))
+        AgendaItem(
+            meeting=meeting,
+            title=f"Tema {n + 1}",
+            position=n,
+            starts_at=at(n * minutes),
+            ends_at=at((n + 1) * minutes),
+        )
         for n in range(count)
     )
     return meeting

@@ -41,7 +41,11 @@ CONCEPT_NOTE_AGENDA = [
     ),
     ("", "· Comentarios países CRM-CSM", [("moderator", "PPT CRM")]),
     ("10:00 – 10:45", "TEMA 2. Agenda Regional Migratoria CRM-CSM - Chile", []),
-    ("", "· Antecedentes de la cooperación entre la CRM-CSM", [("presenter", "SE CRM"), ("presenter", "ST CSM")]),
+    (
+        "",
+        "· Antecedentes de la cooperación entre la CRM-CSM",
+        [("presenter", "SE CRM"), ("presenter", "ST CSM")],
+    ),
     ("", "· Intercambio entre países", [("moderator", "PPT CSM")]),
     ("10:45 – 11:00", "Cierre y Conclusiones", SE_AND_ST),
 ]

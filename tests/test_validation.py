@@ -147,14 +147,18 @@ def test_publishing_a_meeting_without_agenda_is_refused(secretariat_client, db):
     empty.conferences.add(ConferenceFactory())
     before = snapshot()
     response = post_meeting(secretariat_client, empty, status="published")
-    assert_refused(response, "La agenda debe ser válida antes de publicar la reunión: no tiene ningún punto.", before)
+    assert_refused(
+        response, "La agenda debe ser válida antes de publicar la reunión: no tiene ningún punto.", before
+    )
 
 
 def test_publish_action_refuses_an_invalid_agenda(secretariat_client, meeting):
     meeting.status = Meeting.Status.DRAFT
     meeting.save()
     # Rows written around the model's validation, as a bulk import might.
-    AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, title="Choque", starts_at=at(5), ends_at=at(20))])
+    AgendaItem.objects.bulk_create(
+        [AgendaItem(meeting=meeting, title="Choque", starts_at=at(5), ends_at=at(20))]
+    )
     before = snapshot()
     response = secretariat_client.post(
         reverse("admin:agenda_meeting_changelist"),
@@ -198,7 +202,11 @@ def test_participant_must_be_exactly_one_kind(secretariat_client, meeting):
     )
     before = snapshot()
     response = secretariat_client.post(reverse("admin:agenda_agendaitem_change", args=[item.pk]), data)
-    assert_refused(response, "Elija exactamente uno: una persona, una organización o una presidencia pro tempore.", before)
+    assert_refused(
+        response,
+        "Elija exactamente uno: una persona, una organización o una presidencia pro tempore.",
+        before,
+    )
 
 
 def test_unknown_time_zone_is_refused(secretariat_client, meeting):

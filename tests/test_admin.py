@@ -1,0 +1,219 @@
+"""The secretariat's admin: permissions, times in the meeting's zone, and its actions."""
+
+from datetime import UTC, datetime
+
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from agenda.models import AgendaItem, Meeting
+
+from .admin_posts import meeting_post
+from .factories import ConferenceFactory, meeting_with_topics
+from .test_validation import snapshot
+
+SECRETARIAT_PERMISSIONS = sorted(
+    [
+        f"{action}_{model}"
+        for model in ["meeting", "agendaitem", "agendaparticipant", "person", "organisation"]
+        for action in ["add", "change", "delete", "view"]
+    ]
+    + ["view_conference", "view_country", "view_presidency"]
+)
+
+
+def seed_item(title_start: str) -> AgendaItem:
+    return AgendaItem.objects.get(title__startswith=title_start)
+
+
+def local_times(title_start: str) -> tuple[str, str]:
+    item = seed_item(title_start)
+    return item.local_starts_at.strftime("%H:%M"), item.local_ends_at.strftime("%H:%M")
+
+
+def test_secretariat_group_has_exactly_the_agenda_permissions(db):
+    group = Group.objects.get(name="Secretaría")
+    assert sorted(group.permissions.values_list("codename", flat=True)) == SECRETARIAT_PERMISSIONS
+
+
+def test_staff_outside_the_group_cannot_change_anything(client, seed_meeting):
+    client.force_login(User.objects.create_user("intruso", password="x-Pl3nary-test", is_staff=True))
+    before = snapshot()
+    tema_2 = seed_item("TEMA 2")
+    change_url = reverse("admin:agenda_meeting_change", args=[seed_meeting.pk])
+    assert client.get(change_url).status_code == 403
+    assert client.post(change_url, meeting_post(seed_meeting, title="Cambiado")).status_code == 403
+    shift_url = reverse("admin:agenda_agendaitem_shift", args=[tema_2.pk])
+    assert client.post(shift_url, {"minutes": "5"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:agenda_meeting_duplicate", args=[seed_meeting.pk]), {"on": "2023-05-30"}
+        ).status_code
+        == 403
+    )
+    changelist = client.post(
+        reverse("admin:agenda_meeting_changelist"),
+        {"action": "unpublish", "_selected_action": [str(seed_meeting.pk)]},
+    )
+    assert changelist.status_code == 403
+    assert snapshot() == before
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client, seed_meeting):
+    response = client.get(reverse("admin:agenda_meeting_change", args=[seed_meeting.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_meeting_form_shows_times_in_the_meetings_zone_with_its_offset(secretariat_client, seed_meeting):
+    page = secretariat_client.get(
+        reverse("admin:agenda_meeting_change", args=[seed_meeting.pk])
+    ).content.decode()
+    assert 'name="starts_at_1" value="09:00:00"' in page
+    assert 'name="ends_at_1" value="11:00:00"' in page
+    assert "Inicio (GMT-6)" in page
+    # TEMA 2's row in the inline: 10:00–10:45 GMT-6, stored as 16:00–16:45 UTC.
+    assert 'value="10:00:00"' in page and 'value="10:45:00"' in page
+    assert "Desplazar este punto y los siguientes…" in page
+
+
+def test_times_typed_in_the_admin_are_read_in_the_meetings_zone(secretariat_client, db):
+    meeting = meeting_with_topics(2, time_zone="America/Santiago")
+    meeting.conferences.add(ConferenceFactory())
+    data = meeting_post(meeting, start="10:00", end="12:00")
+    data.update({"agenda_items-0-starts_at_1": "10:00", "agenda_items-0-ends_at_1": "10:15"})
+    data.update({"agenda_items-1-starts_at_1": "10:15", "agenda_items-1-ends_at_1": "10:30"})
+    response = secretariat_client.post(reverse("admin:agenda_meeting_change", args=[meeting.pk]), data)
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    # Santiago was UTC-4 in June 2031 (no DST in the southern winter).
+    assert meeting.starts_at == datetime(2031, 6, 10, 14, 0, tzinfo=UTC)
+
+
+def test_shifting_tema_2_moves_it_and_everything_after_it(secretariat_client, seed_meeting):
+    url = reverse("admin:agenda_agendaitem_shift", args=[seed_item("TEMA 2").pk])
+    form = secretariat_client.get(url)
+    assert "Ahora 10:00–10:45 GMT-6" in form.content.decode()
+    response = secretariat_client.post(url, {"minutes": "5"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:agenda_meeting_change", args=[seed_meeting.pk])
+    assert "Se movieron 2 puntos +5 minutos, desde «TEMA 2." in response.content.decode()
+    assert local_times("Apertura") == ("09:00", "09:15")
+    assert local_times("TEMA 1") == ("09:15", "10:00")
+    assert local_times("TEMA 2") == ("10:05", "10:50")
+    assert local_times("Cierre") == ("10:50", "11:05")
+    seed_meeting.refresh_from_db()
+    assert seed_meeting.local_ends_at.strftime("%H:%M") == "11:05"
+    public = secretariat_client.get(seed_meeting.get_absolute_url()).content.decode()
+    assert "10:05</time> – <time" in public
+
+
+def test_shift_action_on_the_item_list_opens_the_shift_form(secretariat_client, seed_meeting):
+    tema_2 = seed_item("TEMA 2")
+    response = secretariat_client.post(
+        reverse("admin:agenda_agendaitem_changelist"),
+        {"action": "shift", "_selected_action": [str(tema_2.pk)]},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:agenda_agendaitem_shift", args=[tema_2.pk])
+
+
+def test_shift_that_would_overlap_is_refused_and_nothing_moves(secretariat_client, seed_meeting):
+    before = snapshot()
+    url = reverse("admin:agenda_agendaitem_shift", args=[seed_item("Cierre").pk])
+    response = secretariat_client.post(url, {"minutes": "-10"})
+    assert response.status_code == 200
+    assert (
+        "«Cierre y Conclusiones» (10:35 GMT-6 – 10:50 GMT-6) se superpone con «TEMA 2."
+        in response.content.decode()
+    )
+    assert snapshot() == before
+
+
+def test_shift_by_a_non_number_is_refused(secretariat_client, seed_meeting):
+    before = snapshot()
+    url = reverse("admin:agenda_agendaitem_shift", args=[seed_item("TEMA 2").pk])
+    response = secretariat_client.post(url, {"minutes": "cinco"})
+    assert "Introduzca un número entero." in response.content.decode()
+    assert snapshot() == before
+
+
+def test_duration_sets_the_end_of_an_item(secretariat_client, db):
+    meeting = meeting_with_topics(2)
+    meeting.conferences.add(ConferenceFactory())
+    data = meeting_post(meeting)
+    data["agenda_items-1-duration_minutes"] = "10"
+    response = secretariat_client.post(reverse("admin:agenda_meeting_change", args=[meeting.pk]), data)
+    assert response.status_code == 302
+    second = meeting.agenda_items.get(title="Tema 2")
+    assert second.duration_minutes == 10
+    assert second.local_ends_at.strftime("%H:%M") == "09:25"
+
+
+def test_duplicate_makes_a_draft_for_the_next_meeting_with_the_whole_agenda(secretariat_client, seed_meeting):
+    url = reverse("admin:agenda_meeting_duplicate", args=[seed_meeting.pk])
+    response = secretariat_client.post(url, {"on": "2023-05-30", "title": "IV Reunión Plenaria CRM–CSM"})
+    copy = Meeting.objects.get(title="IV Reunión Plenaria CRM–CSM")
+    assert response["Location"] == reverse("admin:agenda_meeting_change", args=[copy.pk])
+    assert copy.status == Meeting.Status.DRAFT
+    assert copy.series_number == 4
+    assert copy.uuid != seed_meeting.uuid
+    assert (copy.starts_at, copy.ends_at) == (
+        datetime(2023, 5, 30, 15, 0, tzinfo=UTC),
+        datetime(2023, 5, 30, 17, 0, tzinfo=UTC),
+    )
+    original = [
+        (i.title, i.parent.title if i.parent else None, i.participants.count())
+        for i in seed_meeting.agenda_items.all()
+    ]
+    copied = [
+        (i.title, i.parent.title if i.parent else None, i.participants.count())
+        for i in copy.agenda_items.all()
+    ]
+    assert copied == original
+    assert sorted(copy.conferences.values_list("acronym", flat=True)) == ["CRM", "CSM"]
+    assert seed_meeting.agenda_items.count() == 12, "the original is untouched"
+
+
+def test_unpublish_and_publish_actions(secretariat_client, seed_meeting):
+    changelist = reverse("admin:agenda_meeting_changelist")
+    secretariat_client.post(changelist, {"action": "unpublish", "_selected_action": [str(seed_meeting.pk)]})
+    assert Meeting.objects.get(pk=seed_meeting.pk).status == Meeting.Status.DRAFT
+    secretariat_client.logout()
+    assert secretariat_client.get(seed_meeting.get_absolute_url()).status_code == 404
+    secretariat_client.force_login(User.objects.get(username="secretaria"))
+    secretariat_client.post(changelist, {"action": "publish", "_selected_action": [str(seed_meeting.pk)]})
+    assert Meeting.objects.get(pk=seed_meeting.pk).status == Meeting.Status.PUBLISHED
+
+
+def test_view_on_site_leads_to_the_public_page(secretariat_client, seed_meeting):
+    page = secretariat_client.get(
+        reverse("admin:agenda_meeting_change", args=[seed_meeting.pk])
+    ).content.decode()
+    assert "Ver en el sitio" in page
+    content_type = ContentType.objects.get_for_model(Meeting)
+    response = secretariat_client.get(reverse("admin:view_on_site", args=[content_type.pk, seed_meeting.pk]))
+    assert response["Location"].endswith(seed_meeting.get_absolute_url())
+
+
+def test_every_admin_list_opens_for_the_secretariat(secretariat_client, seed_meeting):
+    expected = {
+        "meeting": "III Reunión Plenaria",
+        "agendaitem": "TEMA 2. Agenda Regional Migratoria",
+        "agendaparticipant": "Oficinas Regionales OIM",
+        "organisation": "Secretaría Técnica de la Conferencia Suramericana",
+        "person": "0 personas",
+        "conference": "Conferencia Suramericana sobre Migraciones",
+        "country": "Surinam",
+        "presidency": "El Salvador",
+    }
+    for model, text in expected.items():
+        response = secretariat_client.get(reverse(f"admin:agenda_{model}_changelist"))
+        assert response.status_code == 200, model
+        assert text in response.content.decode(), model
+
+
+def test_admin_search_finds_items_by_title(secretariat_client, seed_meeting):
+    response = secretariat_client.get(reverse("admin:agenda_agendaitem_changelist"), {"q": "Intercambio"})
+    page = response.content.decode()
+    assert "Intercambio entre países" in page
+    assert "Bienvenida" not in page

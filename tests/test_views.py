@@ -1,0 +1,189 @@
+"""Public pages: the meeting list and a meeting's agenda, in Spanish, with no login."""
+
+import pytest
+from django.urls import reverse
+
+from agenda.models import AgendaParticipant, Meeting
+
+from .factories import AgendaItemFactory, MeetingFactory, OrganisationFactory, at, meeting_with_topics
+from .html_tables import table_rows
+
+SEED_PAGE_ROWS = [
+    ["Horario (GMT-6)", "Actividad", "Participantes"],
+    ["09:00 – 09:15", "Apertura", ""],
+    ["", "Introducción a la sesión", "SE CRM y ST CSM"],
+    ["", "Bienvenida", ""],
+    [
+        "",
+        "Representante de El Salvador, Presidencia Pro-Témpore de la Conferencia Regional sobre Migraciones (CRM)",
+        "PPT CRM (El Salvador)",
+    ],
+    [
+        "",
+        "Representante de Chile, Presidencia Pro-Témpore de la Conferencia Suramericana sobre Migraciones (CSM)",
+        "PPT CSM (Chile)",
+    ],
+    [
+        "09:15 – 10:00",
+        "TEMA 1. Recomendaciones y Compromisos emanados del Foro de Examen de la Migración Internacional (FEMI) - El Salvador",
+        "",
+    ],
+    [
+        "",
+        "Presentación sobre los principales resultados del FEMI y próximos pasos a seguir",
+        "Oficinas Regionales OIM",
+    ],
+    ["", "Comentarios países CRM-CSM", "Modera: PPT CRM (El Salvador)"],
+    ["10:00 – 10:45", "TEMA 2. Agenda Regional Migratoria CRM-CSM - Chile", ""],
+    ["", "Antecedentes de la cooperación entre la CRM-CSM", "SE CRM y ST CSM"],
+    ["", "Intercambio entre países", "Modera: PPT CSM (Chile)"],
+    ["10:45 – 11:00", "Cierre y Conclusiones", "SE CRM y ST CSM"],
+]
+
+
+def test_meeting_page_shows_the_agenda_as_the_concept_note_sets_it_out(client, seed_meeting):
+    response = client.get(seed_meeting.get_absolute_url())
+    assert response.status_code == 200
+    assert table_rows(response.content.decode()) == SEED_PAGE_ROWS
+
+
+def test_meeting_page_shows_date_modality_and_concept_note(client, seed_meeting):
+    page = client.get(seed_meeting.get_absolute_url()).content.decode()
+    assert '<html lang="es">' in page
+    assert "<title>III Reunión Plenaria entre la Conferencia Regional sobre Migración (CRM)" in page
+    assert "31 de mayo de 2022" in page
+    assert "09:00–11:00 (GMT-6)" in page
+    assert "Virtual · Zoom" in page
+    assert "El enlace se envía a los participantes registrados." not in page, "the seed has no link to hide"
+    for heading in [
+        "Antecedentes",
+        "Justificación",
+        "Objetivo general",
+        "Objetivos específicos",
+        "Perfil de participantes",
+        "Metodología del diálogo",
+    ]:
+        assert f'<h3 class="h5">{heading}</h3>' in page
+    assert "<h4>CRM</h4>" in page
+    assert "<li>Estudio Regional: Programas y procesos de regularización migratoria</li>" in page
+
+
+def test_home_lists_upcoming_and_past_published_meetings_only(client, seed_meeting):
+    upcoming = MeetingFactory(title="IV Reunión Plenaria")
+    MeetingFactory(title="Borrador secreto", status=Meeting.Status.DRAFT)
+    response = client.get(reverse("agenda:meeting-list"))
+    page = response.content.decode()
+    upcoming_part, past_part = page.split('id="past-heading"')
+    assert upcoming.title in upcoming_part and seed_meeting.title not in upcoming_part
+    assert seed_meeting.title in past_part
+    assert "Borrador secreto" not in page
+
+
+def test_draft_meeting_is_404_to_the_public(client, db):
+    draft = MeetingFactory(status=Meeting.Status.DRAFT)
+    AgendaItemFactory(meeting=draft)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_secretariat_previews_a_draft_with_a_banner(secretariat_client, db):
+    draft = MeetingFactory(status=Meeting.Status.DRAFT)
+    page = secretariat_client.get(draft.get_absolute_url()).content.decode()
+    assert "Borrador: solo la secretaría ve esta página hasta que se publique." in page
+
+
+def test_cancelled_meeting_stays_visible_with_a_notice(client, db):
+    cancelled = MeetingFactory(status=Meeting.Status.CANCELLED)
+    page = client.get(cancelled.get_absolute_url()).content.decode()
+    assert "Esta reunión ha sido cancelada." in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings/no-existe/",
+        "/meetings/%C3%B1and%C3%BA/",
+        "/meetings/" + "a" * 5000 + "/",
+        "/meetings/1;DROP TABLE agenda_meeting/",
+        "/meetings/<script>alert(1)</script>/",
+        "/nada/",
+    ],
+)
+def test_unknown_or_garbage_addresses_are_404_with_a_helpful_page(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "No hay ninguna reunión en esta dirección" in response.content.decode()
+
+
+def test_public_pages_refuse_post(client, seed_meeting):
+    assert client.post(seed_meeting.get_absolute_url()).status_code == 405
+    assert client.head(seed_meeting.get_absolute_url()).status_code == 200
+
+
+def test_join_link_shows_only_when_public(client, db):
+    private = MeetingFactory(video_call_url="https://zoom.us/j/111")
+    public = MeetingFactory(video_call_url="https://zoom.us/j/222", join_link_visibility="public")
+    private_page = client.get(private.get_absolute_url()).content.decode()
+    assert "zoom.us/j/111" not in private_page
+    assert "El enlace se envía a los participantes registrados." in private_page
+    assert (
+        '<a href="https://zoom.us/j/222" rel="noopener">'
+        in client.get(public.get_absolute_url()).content.decode()
+    )
+
+
+def test_text_typed_in_the_admin_is_shown_as_text_not_html(client, db):
+    meeting = MeetingFactory(
+        title="<script>alert('t')</script>",
+        background="<img src=x onerror=alert(1)>\n\n[clic](javascript:alert(2))\n\n- uno\n- dos",
+    )
+    AgendaItemFactory(meeting=meeting, title="<b>negrita</b>", description="línea 1\n<i>línea 2</i>")
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;" in page
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "javascript:" not in page.replace("[clic](javascript:alert(2))", "")
+    assert "<li>uno</li>" in page
+    assert "&lt;b&gt;negrita&lt;/b&gt;" in page
+    assert "línea 1<br>&lt;i&gt;línea 2&lt;/i&gt;" in page
+
+
+def test_moderator_is_marked_and_parallel_items_are_labelled(client, db):
+    meeting = meeting_with_topics(2)
+    first = meeting.agenda_items.get(title="Tema 1")
+    first.is_parallel = True
+    first.save()
+    AgendaParticipant.objects.create(
+        item=first, role="moderator", organisation=OrganisationFactory(short_name="OIM")
+    )
+    rows = table_rows(client.get(meeting.get_absolute_url()).content.decode())
+    assert rows[1] == ["09:00 – 09:15", "Tema 1 paralelo", "Modera: OIM"]
+
+
+def make_agenda(topic_count: int) -> Meeting:
+    """A meeting of `topic_count` topics, each with a sub-item and two participants."""
+    meeting = meeting_with_topics(topic_count, minutes=5)
+    organisation = OrganisationFactory()
+    for topic in meeting.agenda_items.all():
+        child = AgendaItemFactory(meeting=meeting, parent=topic, starts_at=None)
+        AgendaParticipant.objects.create(item=topic, organisation=organisation, role="moderator")
+        AgendaParticipant.objects.create(item=child, organisation=organisation)
+    return meeting
+
+
+@pytest.mark.parametrize("topic_count", [5, 200])
+def test_meeting_page_queries_do_not_grow_with_the_agenda(client, db, django_assert_num_queries, topic_count):
+    meeting = make_agenda(topic_count)
+    # The meeting, its items, their participants, and the presidencies on its date.
+    with django_assert_num_queries(4):
+        response = client.get(meeting.get_absolute_url())
+    assert len(table_rows(response.content.decode())) == 1 + 2 * topic_count
+
+
+@pytest.mark.parametrize("meeting_count", [2, 40])
+def test_home_page_queries_do_not_grow_with_the_meetings(
+    client, db, django_assert_num_queries, meeting_count
+):
+    for n in range(meeting_count):
+        MeetingFactory(starts_at=at(n * 24 * 60), ends_at=at(n * 24 * 60 + 60))
+    with django_assert_num_queries(2):
+        response = client.get(reverse("agenda:meeting-list"))
+    assert response.content.decode().count('class="meeting-summary') == meeting_count
