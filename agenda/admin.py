@@ -198,7 +198,7 @@ class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = HTTPS_URLS
-    filter_horizontal = ["conferences", "organisers"]
+    filter_horizontal = ["organisers"]
     readonly_fields = ["uuid", "created_at", "updated_at"]
     inlines = [TopicRowInline]
     actions = ["publish", "unpublish", "cancel", "duplicate"]
@@ -221,6 +221,8 @@ class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
             _("Concept note"),
             {
                 "fields": list(Meeting.CONCEPT_NOTE_SECTIONS),
+                # Folded, so the agenda below is one scroll away.
+                "classes": ["collapse"],
                 "description": _(
                     "Blank lines separate paragraphs; lines starting with “- ” or “1) ” make lists; "
                     "“# ” starts a sub-heading. Text is shown as typed, never as HTML."
@@ -239,6 +241,11 @@ class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
                 label=db_field.verbose_name, help_text=db_field.help_text, choices=time_zone_choices()
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "conferences":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def editing_time_zone(self, request, obj):
         name = request.POST.get("time_zone", "")

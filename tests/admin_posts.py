@@ -56,7 +56,7 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
         "venue": meeting.venue,
         **{name: getattr(meeting, name) for name in Meeting.CONCEPT_NOTE_SECTIONS},
     }
-    data.update({key: value for key, value in fields.items()})
+    data.update(fields)
     initial = sum(1 for row in rows if row.get("item"))
     data.update(management_form("agenda_items", len(rows), initial))
     # Existing rows first, as the admin renders them.

@@ -113,7 +113,7 @@ def meeting_with_topics(count: int, minutes: int = 15, **fields) -> Meeting:
     return meeting
 
 
-def secretariat_user(username: str = "secretaria") -> User:
-    user = User.objects.create_user(username=username, password="x-Pl3nary-test", is_staff=True)
+def secretariat_user(username: str = "secretaria", password: str = "x-Pl3nary-test") -> User:
+    user = User.objects.create_user(username=username, password=password, is_staff=True)
     user.groups.add(Group.objects.get(name="Secretaría"))
     return user
