@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import scheduling
-from .forms import AgendaItemForm, AgendaRowsFormSet, DuplicateMeetingForm, ShiftForm
+from .forms import AgendaItemForm, AgendaRowsFormSet, DuplicateMeetingForm, MeetingForm, ShiftForm, TopicForm
 from .models import (
     AgendaItem,
     AgendaParticipant,
@@ -192,6 +192,7 @@ class SubItemInline(AgendaRowInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
+    form = MeetingForm
     list_display = ["title", "local_date", "local_time", "modality", "status", "topic_count", "view_link"]
     list_filter = ["status", "modality", "conferences", "starts_at"]
     search_fields = ["title", "slug", "venue"]
@@ -257,11 +258,6 @@ class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         label_times(form, self.editing_time_zone(request, obj), obj.starts_at if obj else None)
         return form
-
-    def save_form(self, request, form, change):
-        # The inline formset checks the agenda's unsaved rows with the meeting.
-        form.instance.agenda_checked_together = True
-        return super().save_form(request, form, change)
 
     @admin.display(description=_("date"), ordering="starts_at")
     def local_date(self, meeting: Meeting):
@@ -392,6 +388,8 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
         return Meeting._meta.get_field("time_zone").default
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and obj.parent_id is None:
+            kwargs["form"] = TopicForm
         form = super().get_form(request, obj, change=change, **kwargs)
         label_times(form, self.editing_time_zone(request, obj), obj.meeting.starts_at if obj else None)
         if obj is not None and "parent" in form.base_fields:
@@ -399,11 +397,6 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
                 meeting_id=obj.meeting_id, parent__isnull=True
             ).exclude(pk=obj.pk)
         return form
-
-    def save_form(self, request, form, change):
-        # The sub-item inline checks its rows against this topic's new times.
-        form.instance.sub_items_checked_together = True
-        return super().save_form(request, form, change)
 
     @admin.display(description=_("time"), ordering="starts_at")
     def time_span(self, item: AgendaItem) -> str:

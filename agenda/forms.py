@@ -61,6 +61,22 @@ class AgendaItemForm(forms.ModelForm):
         return cleaned
 
 
+class MeetingForm(forms.ModelForm):
+    """The meeting's admin form, whose agenda the inline rows' formset checks."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.agenda_checked_together = True
+
+
+class TopicForm(AgendaItemForm):
+    """A topic's own admin form, whose sub-items the inline rows' formset checks."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.sub_items_checked_together = True
+
+
 class AgendaRowsFormSet(BaseInlineFormSet):
     """Agenda rows of one meeting or one topic, checked together before any is saved.
 

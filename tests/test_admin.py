@@ -217,3 +217,73 @@ def test_admin_search_finds_items_by_title(secretariat_client, seed_meeting):
     page = response.content.decode()
     assert "Intercambio entre países" in page
     assert "Bienvenida" not in page
+
+
+def new_meeting_post(conference_pk: int, rows: list[tuple[str, str, str]], status: str = "published") -> dict:
+    data = {
+        "title": "IV Reunión Plenaria",
+        "slug": "iv-reunion-plenaria",
+        "status": status,
+        "conferences": [str(conference_pk)],
+        "time_zone": "America/Costa_Rica",
+        "starts_at_0": "2031-06-10",
+        "starts_at_1": "09:00",
+        "ends_at_0": "2031-06-10",
+        "ends_at_1": "10:00",
+        "modality": "virtual",
+        "video_call_platform": "Zoom",
+        "join_link_visibility": "registered",
+        "agenda_items-TOTAL_FORMS": str(len(rows)),
+        "agenda_items-INITIAL_FORMS": "0",
+        "agenda_items-MIN_NUM_FORMS": "0",
+        "agenda_items-MAX_NUM_FORMS": "1000",
+    }
+    for index, (start, end, title) in enumerate(rows):
+        prefix = f"agenda_items-{index}"
+        data.update(
+            {
+                f"{prefix}-position": str(index),
+                f"{prefix}-starts_at_0": "2031-06-10",
+                f"{prefix}-starts_at_1": start,
+                f"{prefix}-ends_at_0": "2031-06-10",
+                f"{prefix}-ends_at_1": end,
+                f"{prefix}-title": title,
+            }
+        )
+    return data
+
+
+def test_new_meeting_is_published_with_its_agenda_in_one_save(secretariat_client, db):
+    conference = ConferenceFactory()
+    rows = [("09:00", "09:30", "Apertura"), ("09:30", "10:00", "Cierre")]
+    response = secretariat_client.post(
+        reverse("admin:agenda_meeting_add"), new_meeting_post(conference.pk, rows)
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(slug="iv-reunion-plenaria")
+    assert meeting.status == Meeting.Status.PUBLISHED
+    assert meeting.starts_at == datetime(2031, 6, 10, 15, 0, tzinfo=UTC)
+    assert [item.title for item in meeting.agenda_items.all()] == ["Apertura", "Cierre"]
+
+
+def test_new_meeting_with_overlapping_agenda_is_not_saved(secretariat_client, db):
+    conference = ConferenceFactory()
+    rows = [("09:00", "09:40", "Apertura"), ("09:30", "10:00", "Cierre")]
+    response = secretariat_client.post(
+        reverse("admin:agenda_meeting_add"), new_meeting_post(conference.pk, rows)
+    )
+    assert "«Cierre» (09:30 GMT-6 – 10:00 GMT-6) se superpone con «Apertura»" in response.content.decode()
+    assert not Meeting.objects.exists()
+    assert not AgendaItem.objects.exists()
+
+
+def test_new_meeting_cannot_be_published_without_agenda(secretariat_client, db):
+    conference = ConferenceFactory()
+    response = secretariat_client.post(
+        reverse("admin:agenda_meeting_add"), new_meeting_post(conference.pk, [])
+    )
+    assert (
+        "La agenda debe ser válida antes de publicar la reunión: no tiene ningún punto."
+        in response.content.decode()
+    )
+    assert not Meeting.objects.exists()

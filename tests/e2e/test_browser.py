@@ -63,7 +63,10 @@ def test_secretary_shifts_tema_2_by_five_minutes_and_the_public_page_follows(
     browser.find_element(By.LINK_TEXT, "Reuniones").click()
     browser.find_element(By.PARTIAL_LINK_TEXT, "III Reunión Plenaria").click()
     tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
-    browser.find_element(By.CSS_SELECTOR, f'a[href$="/agendaitem/{tema_2.pk}/shift/"]').click()
+    shift_link = browser.find_element(By.CSS_SELECTOR, f'a[href$="/agendaitem/{tema_2.pk}/shift/"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", shift_link)
+    screenshot("admin-meeting-agenda")
+    shift_link.click()
     browser.find_element(By.NAME, "minutes").send_keys("5")
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
     assert "Se movieron 2 puntos +5 minutos" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
