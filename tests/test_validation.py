@@ -170,38 +170,28 @@ def test_publish_action_refuses_an_invalid_agenda(secretariat_client, meeting):
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.DRAFT
 
 
+def post_new_participant(client, item: AgendaItem, **fields):
+    """Post `item`'s own page with one new participant row of `fields`."""
+    data = item_post(item)
+    data["participants-TOTAL_FORMS"] = "1"
+    data.update({"participants-0-item": str(item.pk), "participants-0-position": "1"})
+    data.update({f"participants-0-{name}": value for name, value in fields.items()})
+    return client.post(reverse("admin:agenda_agendaitem_change", args=[item.pk]), data)
+
+
 def test_presidency_role_with_no_country_on_the_date_is_refused(secretariat_client, meeting):
     csm = ConferenceFactory(acronym="CSM", name="Conferencia Suramericana sobre Migraciones")
-    item = topic(meeting, 2)
-    data = item_post(item)
-    data.update(
-        {
-            "participants-TOTAL_FORMS": "1",
-            "participants-0-item": str(item.pk),
-            "participants-0-role": "moderator",
-            "participants-0-presidency_of": str(csm.pk),
-            "participants-0-position": "1",
-        }
-    )
     before = snapshot()
-    response = secretariat_client.post(reverse("admin:agenda_agendaitem_change", args=[item.pk]), data)
+    response = post_new_participant(
+        secretariat_client, topic(meeting, 2), role="moderator", presidency_of=str(csm.pk)
+    )
     day = date(2031, 6, 10).isoformat()
     assert_refused(response, f"Ningún país ejerce la Presidencia Pro Tempore de la CSM el {day}.", before)
 
 
 def test_participant_must_be_exactly_one_kind(secretariat_client, meeting):
-    item = topic(meeting, 2)
-    data = item_post(item)
-    data.update(
-        {
-            "participants-TOTAL_FORMS": "1",
-            "participants-0-item": str(item.pk),
-            "participants-0-role": "presenter",
-            "participants-0-position": "1",
-        }
-    )
     before = snapshot()
-    response = secretariat_client.post(reverse("admin:agenda_agendaitem_change", args=[item.pk]), data)
+    response = post_new_participant(secretariat_client, topic(meeting, 2), role="presenter")
     assert_refused(
         response,
         "Elija exactamente uno: una persona, una organización o una presidencia pro tempore.",
