@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.conf import settings
@@ -85,6 +86,9 @@ class Presidency(models.Model):
             "country": self.country,
             "start": self.starts_on.isoformat(),
         }
+
+    def holds_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -180,6 +184,46 @@ class Person(models.Model):
         return f"{self.name} ({self.organisation})" if self.organisation_id else self.name
 
 
+class CalendarVersioned(models.Model):
+    """A row that calendars hold as an event: a stable UID and a SEQUENCE.
+
+    RFC 5545 asks that SEQUENCE go up whenever the time, title, place or status
+    changes, so subscribed calendars replace the event instead of keeping two.
+    The values as loaded are kept, and `save()` compares against them; writes
+    that skip `save()` (bulk updates) bump `sequence` themselves.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+
+    CALENDAR_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_calendar_values = {
+            name: value for name, value in zip(field_names, values, strict=True) if name in cls.CALENDAR_FIELDS
+        }
+        return instance
+
+    def calendar_fields_changed(self) -> bool:
+        loaded = getattr(self, "_loaded_calendar_values", None)
+        if self._state.adding or not loaded:
+            return False
+        return any(getattr(self, name) != value for name, value in loaded.items())
+
+    def save(self, *args, **kwargs):
+        if self.calendar_fields_changed():
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+        self._loaded_calendar_values = {name: getattr(self, name) for name in self.CALENDAR_FIELDS}
+
+
 class MeetingQuerySet(models.QuerySet):
     def public(self) -> MeetingQuerySet:
         """Meetings anyone may see: published ones, and cancelled ones so the news reaches them."""
@@ -192,7 +236,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=now).order_by("-starts_at")
 
 
-class Meeting(models.Model):
+class Meeting(CalendarVersioned):
     class Modality(models.TextChoices):
         VIRTUAL = "virtual", _("Virtual")
         IN_PERSON = "in_person", _("In person")
@@ -207,7 +251,6 @@ class Meeting(models.Model):
         REGISTERED = "registered", _("Registered participants only")
         PUBLIC = "public", _("Anyone who opens the meeting page")
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Part of the page address."))
     series_number = models.PositiveSmallIntegerField(
@@ -257,6 +300,18 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
+
+    CALENDAR_FIELDS = (
+        "title",
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "modality",
+        "video_call_url",
+        "video_call_platform",
+        "venue",
+        "status",
+    )
 
     CONCEPT_NOTE_SECTIONS = (
         "background",
@@ -323,34 +378,8 @@ class Meeting(models.Model):
         ]
 
     def agenda(self) -> list[AgendaItem]:
-        """Return the top-level items, each with `.children` and participants, in three queries.
-
-        Presidency roles ("PPT CRM") come resolved to the country holding them
-        on the meeting's date, with one more query.
-        """
-        items = list(
-            self.agenda_items.prefetch_related(
-                models.Prefetch(
-                    "participants",
-                    queryset=AgendaParticipant.objects.select_related(
-                        "person__organisation", "organisation", "presidency_of"
-                    ),
-                )
-            )
-        )
-        presidencies = {
-            presidency.conference_id: presidency.country
-            for presidency in Presidency.objects.on(self.local_date).select_related("country")
-        }
-        by_parent: dict[int | None, list[AgendaItem]] = {}
-        for item in items:
-            item.meeting = self
-            by_parent.setdefault(item.parent_id, []).append(item)
-            for participant in item.participants.all():
-                participant.resolved_country = presidencies.get(participant.presidency_of_id)
-        for item in items:
-            item.children = by_parent.get(item.id, [])
-        return by_parent.get(None, [])
+        """Return the top-level items, each with `.children` and participants resolved."""
+        return load_agendas([self])[self.pk]
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -428,6 +457,48 @@ class Meeting(models.Model):
         return problems
 
 
+def load_agendas(meetings: Sequence[Meeting]) -> dict[int, list[AgendaItem]]:
+    """Return each meeting's top-level items, with `.children` and participants, by meeting id.
+
+    Three queries however many meetings and items: the items, their
+    participants, and the presidencies, so that a role like "PPT CRM" reads as
+    the country that held it on each meeting's date.
+    """
+    by_id = {meeting.pk: meeting for meeting in meetings}
+    items = list(
+        AgendaItem.objects.filter(meeting_id__in=by_id).prefetch_related(
+            models.Prefetch(
+                "participants",
+                queryset=AgendaParticipant.objects.select_related(
+                    "person__organisation", "organisation", "presidency_of"
+                ),
+            )
+        )
+    )
+    presidencies = list(Presidency.objects.select_related("country")) if items else []
+    by_parent: dict[int | None, list[AgendaItem]] = {}
+    for item in items:
+        item.meeting = by_id[item.meeting_id]
+        by_parent.setdefault(item.parent_id, []).append(item)
+        day = item.meeting.local_date
+        for participant in item.participants.all():
+            if participant.presidency_of_id:
+                participant.resolved_country = next(
+                    (
+                        presidency.country
+                        for presidency in presidencies
+                        if presidency.conference_id == participant.presidency_of_id and presidency.holds_on(day)
+                    ),
+                    None,
+                )
+    agendas: dict[int, list[AgendaItem]] = {meeting_id: [] for meeting_id in by_id}
+    for item in items:
+        item.children = by_parent.get(item.pk, [])
+        if item.parent_id is None:
+            agendas[item.meeting_id].append(item)
+    return agendas
+
+
 def to_roman(number: int) -> str:
     numerals = [
         (1000, "M"),
@@ -451,7 +522,7 @@ def to_roman(number: int) -> str:
     return result
 
 
-class AgendaItem(models.Model):
+class AgendaItem(CalendarVersioned):
     """A line of the agenda: a topic ("TEMA 1…") or one of its sub-items.
 
     Topics always have a time slot. A sub-item may leave its times empty: the
@@ -459,7 +530,6 @@ class AgendaItem(models.Model):
     each one.
     """
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
@@ -486,6 +556,14 @@ class AgendaItem(models.Model):
     is_parallel = models.BooleanField(
         _("parallel"), default=False, help_text=_("Runs at the same time as other items: may overlap them.")
     )
+    is_cancelled = models.BooleanField(
+        _("cancelled"),
+        default=False,
+        help_text=_(
+            "Stays on the agenda and in calendars, marked cancelled. Once a meeting is published, "
+            "its topics are cancelled rather than deleted, so subscribed calendars learn of it."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -500,6 +578,8 @@ class AgendaItem(models.Model):
                 name="agenda_item_ends_after_start",
             )
         ]
+
+    CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "is_cancelled")
 
     def __str__(self) -> str:
         return self.title
@@ -524,6 +604,21 @@ class AgendaItem(models.Model):
         if self.starts_at and self.ends_at:
             return int((self.ends_at - self.starts_at).total_seconds() // 60)
         return None
+
+    def participants_by_role(self) -> list[tuple[str, list[AgendaParticipant]]]:
+        """Group the participants by role, in the order they were entered."""
+        groups: dict[str, list[AgendaParticipant]] = {}
+        for participant in self.participants.all():
+            groups.setdefault(participant.role, []).append(participant)
+        return list(groups.items())
+
+    def participants_text(self) -> str:
+        """Return the participants as the agenda prints them: "Modera: PPT CRM (El Salvador)"."""
+        lines = []
+        for role, people in self.participants_by_role():
+            names = f" {gettext('and')} ".join(participant.display_name for participant in people)
+            lines.append(f"{gettext('Moderator:')} {names}" if role == AgendaParticipant.Role.MODERATOR else names)
+        return "; ".join(lines)
 
     def own_errors(self, *, meeting: Meeting, parent: AgendaItem | None) -> list[str]:
         """Return the messages of the rules this item breaks on its own, without field names."""
@@ -671,6 +766,15 @@ class AgendaParticipant(models.Model):
         if self.person_id:
             return self.person.name
         return ""
+
+    @property
+    def display_name(self) -> str:
+        """The label with what it stands for: "PPT CRM (El Salvador)", "Ana Pérez (OIM)"."""
+        if self.presidency_of_id and self.resolved_country:
+            return f"{self.label} ({self.resolved_country})"
+        if self.person_id and self.person.organisation_id:
+            return f"{self.person.name} ({self.person.organisation})"
+        return self.label
 
     def clean(self) -> None:
         chosen = [self.person_id, self.organisation_id, self.presidency_of_id]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .cache import bump_content_version
 from .models import AgendaItem, AgendaParticipant, Meeting
 
 # A shift of more than a day is a new date, not a delay: duplicate the meeting instead.
@@ -73,7 +74,10 @@ def shift_items(item: AgendaItem, minutes: int) -> list[AgendaItem]:
     now = timezone.now()
     for each in changed:
         each.updated_at = now
-    AgendaItem.objects.bulk_update(changed, ["starts_at", "ends_at", "updated_at"])
+        # bulk_update skips save(), which would raise SEQUENCE for a new time.
+        each.sequence += 1
+    AgendaItem.objects.bulk_update(changed, ["starts_at", "ends_at", "updated_at", "sequence"])
+    transaction.on_commit(bump_content_version)
     if meeting_changed:
         meeting.full_clean()
         meeting.save(update_fields=["ends_at", "updated_at"])
@@ -108,6 +112,7 @@ def duplicate_meeting(meeting: Meeting, *, on: date, title: str | None = None) -
     copy._state.adding = True
     copy.uuid = Meeting._meta.get_field("uuid").default()
     copy.status = Meeting.Status.DRAFT
+    copy.sequence = 0
     copy.title = title or _("%(title)s (copy)") % {"title": source.title}
     if source.series_number:
         copy.series_number = source.series_number + 1
@@ -128,6 +133,7 @@ def duplicate_meeting(meeting: Meeting, *, on: date, title: str | None = None) -
         original.id = None
         original._state.adding = True
         original.uuid = AgendaItem._meta.get_field("uuid").default()
+        original.sequence = 0
         original.meeting = copy
         original.parent = new_ids[original.parent_id] if original.parent_id else None
         original.starts_at = move_to_date(original.starts_at, days, copy)

@@ -6,5 +6,11 @@ app_name = "agenda"
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
+    path("meetings.ics", views.series_ical, name="series-ical"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<slug:slug>.ics", views.meeting_ical, name="meeting-ical"),
+    path("meetings/<slug:slug>/agenda.ics", views.meeting_agenda_ical, name="meeting-agenda-ical"),
+    path("meetings/<slug:slug>/items/<uuid:item>.ics", views.item_ical, name="item-ical"),
+    path("api/meetings/", views.api_meeting_list, name="api-meeting-list"),
+    path("api/meetings/<slug:slug>/", views.api_meeting_detail, name="api-meeting-detail"),
 ]

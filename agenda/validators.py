@@ -76,10 +76,11 @@ def containment_errors(
 def overlap_messages(items: Sequence[AgendaItem], time_zone: str) -> list[str]:
     """Return a message for each pair of timed siblings that overlap.
 
-    Items marked as parallel may overlap anything: that is what they are for.
+    Items marked as parallel may overlap anything: that is what they are for;
+    a cancelled item no longer holds its slot.
     """
     timed = sorted(
-        (item for item in items if item.starts_at and item.ends_at),
+        (item for item in items if item.starts_at and item.ends_at and not item.is_cancelled),
         key=lambda item: (item.starts_at, item.ends_at),
     )
     messages = []

@@ -1,11 +1,26 @@
-"""Public pages: the list of meetings and each meeting's agenda."""
+"""Public pages, calendar feeds and the JSON schedule: thin views over models, ical and api."""
+
+import json
+from collections.abc import Callable
+from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from .models import Meeting
+from . import api, ical
+from .cache import CachedDocument, cached_document
+from .models import Meeting, load_agendas
+
+# Polling clients and proxies may reuse a feed for this long before asking again;
+# a changed feed is visible to the next request after that.
+FEED_MAX_AGE_SECONDS = 5 * 60
+ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 
 @require_safe
@@ -26,3 +41,138 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
         raise Http404
     return render(request, "agenda/meeting_detail.html", {"meeting": meeting, "agenda": meeting.agenda()})
+
+
+def entries(request: HttpRequest, meetings: list[Meeting]) -> list[ical.MeetingEntry]:
+    agendas = load_agendas(meetings)
+    return [
+        ical.MeetingEntry(meeting, agendas[meeting.pk], request.build_absolute_uri(meeting.get_absolute_url()))
+        for meeting in meetings
+    ]
+
+
+def public_meeting(slug: str) -> Meeting | None:
+    return Meeting.objects.public().prefetch_related("organisers", "conferences").filter(slug=slug).first()
+
+
+def serve(
+    request: HttpRequest,
+    name: str,
+    build: Callable[[], bytes | None],
+    *,
+    content_type: str,
+    filename: str | None = None,
+) -> HttpResponse:
+    """Answer from the cache with validators, or 304 when the client's copy is current."""
+    # The page's address and language are part of what was built.
+    document: CachedDocument | None = cached_document(
+        f"{request.get_host()}:{translation.get_language()}:{name}", build
+    )
+    if document is None:
+        raise Http404
+    response = HttpResponse(document.body, content_type=content_type)
+    response["ETag"] = document.etag
+    response["Last-Modified"] = http_date(document.built_at.timestamp())
+    patch_cache_control(response, public=True, max_age=FEED_MAX_AGE_SECONDS)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return get_conditional_response(
+        request, etag=document.etag, last_modified=int(document.built_at.timestamp()), response=response
+    )
+
+
+@require_safe
+def meeting_ical(request: HttpRequest, slug: str) -> HttpResponse:
+    def build() -> bytes | None:
+        meeting = public_meeting(slug)
+        return ical.build_meeting_calendar(entries(request, [meeting])[0]) if meeting else None
+
+    return serve(request, f"ical:meeting:{slug}", build, content_type=ICAL_CONTENT_TYPE, filename=f"{slug}.ics")
+
+
+@require_safe
+def meeting_agenda_ical(request: HttpRequest, slug: str) -> HttpResponse:
+    def build() -> bytes | None:
+        meeting = public_meeting(slug)
+        return ical.build_agenda_calendar(entries(request, [meeting])[0]) if meeting else None
+
+    return serve(
+        request, f"ical:agenda:{slug}", build, content_type=ICAL_CONTENT_TYPE, filename=f"{slug}-agenda.ics"
+    )
+
+
+@require_safe
+def item_ical(request: HttpRequest, slug: str, item: UUID) -> HttpResponse:
+    def build() -> bytes | None:
+        meeting = public_meeting(slug)
+        if meeting is None:
+            return None
+        entry = entries(request, [meeting])[0]
+        topic = next((topic for topic in entry.agenda if topic.uuid == item and topic.starts_at), None)
+        return ical.build_item_calendar(topic, entry) if topic else None
+
+    return serve(
+        request, f"ical:item:{slug}:{item}", build, content_type=ICAL_CONTENT_TYPE, filename=f"{slug}-{item}.ics"
+    )
+
+
+@require_safe
+def series_ical(request: HttpRequest) -> HttpResponse:
+    def build() -> bytes:
+        meetings = list(Meeting.objects.public().prefetch_related("organisers").order_by("starts_at"))
+        return ical.build_series_calendar(
+            entries(request, meetings),
+            name=translation.gettext("Plenary meetings CRM–CSM"),
+            description=translation.gettext("Every published plenary meeting of the CRM and the CSM"),
+        )
+
+    return serve(request, "ical:series", build, content_type=ICAL_CONTENT_TYPE, filename="plenarias-crm-csm.ics")
+
+
+def as_json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()
+
+
+def allow_any_origin(response: HttpResponse) -> HttpResponse:
+    # Public, read-only data for the conferences' own websites to fetch from their pages.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def api_meeting_list(request: HttpRequest) -> HttpResponse:
+    def build() -> bytes:
+        meetings = Meeting.objects.public().prefetch_related("conferences").order_by("starts_at")
+        return as_json(
+            {
+                "api_version": api.API_VERSION,
+                "meetings": [
+                    api.meeting_summary(
+                        meeting,
+                        request.build_absolute_uri(meeting.get_absolute_url()),
+                        request.build_absolute_uri(reverse("agenda:api-meeting-detail", args=[meeting.slug])),
+                    )
+                    for meeting in meetings
+                ],
+            }
+        )
+
+    return allow_any_origin(serve(request, "api:meetings", build, content_type=JSON_CONTENT_TYPE))
+
+
+@require_safe
+def api_meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    def build() -> bytes | None:
+        meeting = public_meeting(slug)
+        if meeting is None:
+            return None
+        return as_json(
+            api.meeting_detail(
+                meeting,
+                meeting.agenda(),
+                request.build_absolute_uri(meeting.get_absolute_url()),
+                request.build_absolute_uri(reverse("agenda:api-meeting-detail", args=[slug])),
+            )
+        )
+
+    return allow_any_origin(serve(request, f"api:meeting:{slug}", build, content_type=JSON_CONTENT_TYPE))

@@ -1,4 +1,7 @@
-"""Read a page's agenda table as rows of cell text, the way a person reads it."""
+"""Read a page's agenda table as rows of cell text, the way a person reads it.
+
+Links marked `agenda-add` ("+ calendar") are actions beside the content, and are left out.
+"""
 
 from html.parser import HTMLParser
 
@@ -10,10 +13,13 @@ class TableReader(HTMLParser):
         self.in_table = False
         self.rows: list[list[str]] = []
         self.cell: list[str] | None = None
+        self.skipping = 0
 
     def handle_starttag(self, tag, attrs):
         classes = (dict(attrs).get("class") or "").split()
-        if tag == "table" and self.table_class in classes:
+        if self.skipping or "agenda-add" in classes:
+            self.skipping += 1
+        elif tag == "table" and self.table_class in classes:
             self.in_table = True
         elif self.in_table and tag == "tr":
             self.rows.append([])
@@ -21,14 +27,16 @@ class TableReader(HTMLParser):
             self.cell = []
 
     def handle_endtag(self, tag):
-        if tag == "table":
+        if self.skipping:
+            self.skipping -= 1
+        elif tag == "table":
             self.in_table = False
         elif self.in_table and tag in ("td", "th") and self.cell is not None:
             self.rows[-1].append(" ".join("".join(self.cell).split()))
             self.cell = None
 
     def handle_data(self, data):
-        if self.cell is not None:
+        if self.cell is not None and not self.skipping:
             self.cell.append(data)
 
 

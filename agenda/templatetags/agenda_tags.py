@@ -1,6 +1,10 @@
 """Template filters for the public pages."""
 
+from datetime import UTC
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
@@ -29,10 +33,45 @@ def concept_note(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped by markdown-it
 
 
-@register.filter
-def participants_by_role(participants) -> list[tuple[str, list]]:
-    """Group an item's participants by role, in the order they were entered."""
-    groups: dict[str, list] = {}
-    for participant in participants:
-        groups.setdefault(participant.role, []).append(participant)
-    return list(groups.items())
+GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
+OUTLOOK_CALENDAR_URL = "https://outlook.live.com/calendar/0/deeplink/compose"
+
+
+@register.simple_tag(takes_context=True)
+def calendar_links(context, meeting) -> dict[str, str]:
+    """Return the addresses that put `meeting` in a calendar: file, subscription, Google, Outlook."""
+    request = context["request"]
+    page = request.build_absolute_uri(meeting.get_absolute_url())
+    agenda_feed = request.build_absolute_uri(reverse("agenda:meeting-agenda-ical", args=[meeting.slug]))
+    details = f"{meeting.title}\n{page}"
+    utc = "%Y%m%dT%H%M%SZ"
+    return {
+        "download": reverse("agenda:meeting-ical", args=[meeting.slug]),
+        "agenda_feed": agenda_feed,
+        "subscribe": "webcal://" + agenda_feed.split("://", 1)[1],
+        "google": GOOGLE_CALENDAR_URL
+        + "?"
+        + urlencode(
+            {
+                "action": "TEMPLATE",
+                "text": meeting.title,
+                "dates": f"{meeting.starts_at.astimezone(UTC):{utc}}/{meeting.ends_at.astimezone(UTC):{utc}}",
+                "details": details,
+                "location": meeting.venue or meeting.video_call_platform,
+                "ctz": meeting.time_zone,
+            }
+        ),
+        "outlook": OUTLOOK_CALENDAR_URL
+        + "?"
+        + urlencode(
+            {
+                "path": "/calendar/action/compose",
+                "rru": "addevent",
+                "subject": meeting.title,
+                "startdt": meeting.starts_at.astimezone(UTC).isoformat(),
+                "enddt": meeting.ends_at.astimezone(UTC).isoformat(),
+                "body": details,
+                "location": meeting.venue or meeting.video_call_platform,
+            }
+        ),
+    }

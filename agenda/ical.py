@@ -1,0 +1,198 @@
+"""Build iCalendar documents (RFC 5545, RFC 7986) for meetings and agenda items.
+
+No HTTP and no queries: callers pass meetings with their agenda as
+`Meeting.agenda()` loads it, and the absolute addresses of their pages.
+Text is escaped and folded by the icalendar library; times carry the meeting's
+TZID with a VTIMEZONE built from the tz database for the feed's dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress, vDuration
+
+from .models import AgendaItem, Meeting
+
+PRODID = "-//Conferencias CRM y CSM//plenary//ES"
+# How often subscribed calendars are asked to poll (REFRESH-INTERVAL, X-PUBLISHED-TTL).
+FEED_REFRESH = timedelta(hours=1)
+# VTIMEZONE rules cover the feed's dates with this margin on both sides.
+TIME_ZONE_MARGIN = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class MeetingEntry:
+    """A meeting as a feed shows it: the row, its agenda, and its page's address."""
+
+    meeting: Meeting
+    agenda: Sequence[AgendaItem]
+    url: str
+
+
+def one_line(text: str) -> str:
+    """Return `text` on one line: a summary or location never spans lines."""
+    return " ".join(text.split())
+
+
+def new_calendar(name: str, description: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", one_line(name))
+    calendar.add("x-wr-calname", one_line(name))
+    calendar.add("description", description)
+    calendar.add("x-wr-caldesc", description)
+    calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
+    return calendar
+
+
+def finish(calendar: Calendar, moments: Iterable[datetime]) -> bytes:
+    """Add the VTIMEZONEs the events use, for their dates, and serialise with CRLF line ends."""
+    moments = list(moments)
+    if moments:
+        calendar.add_missing_timezones(
+            first_date=(min(moments) - TIME_ZONE_MARGIN).date(),
+            last_date=(max(moments) + TIME_ZONE_MARGIN).date(),
+        )
+    return calendar.to_ical()
+
+
+def location(meeting: Meeting) -> str:
+    places = [meeting.venue] if meeting.venue else []
+    if meeting.modality != Meeting.Modality.IN_PERSON:
+        places.append(meeting.video_call_platform or _("Video call"))
+    return one_line(" · ".join(places))
+
+
+def add_common(event: Event, row: Meeting | AgendaItem, meeting: Meeting, last_modified: datetime) -> None:
+    """Add what every event carries: identity, revision and place."""
+    event.add("uid", str(row.uuid))
+    # DTSTAMP is the revision's time, not the build's, so an unchanged feed keeps its bytes and ETag.
+    event.add("dtstamp", last_modified)
+    event.add("created", row.created_at)
+    event.add("last-modified", last_modified)
+    event.add("location", location(meeting))
+    if meeting.shows_join_link:
+        event.add(
+            "conference",
+            meeting.video_call_url,
+            parameters={
+                "VALUE": "URI",
+                "FEATURE": ["AUDIO", "VIDEO"],
+                "LABEL": meeting.video_call_platform or _("Video call"),
+            },
+        )
+    organiser = next((org for org in meeting.organisers.all() if org.email), None)
+    if organiser:
+        event.add("organizer", vCalAddress(f"mailto:{organiser.email}"), parameters={"CN": str(organiser)})
+
+
+def item_line(item: AgendaItem, meeting: Meeting) -> str:
+    parts = []
+    if item.starts_at:
+        parts.append(f"{item.local_starts_at:%H:%M}–{item.local_ends_at:%H:%M}")
+    parts.append(one_line(item.title))
+    if item.is_cancelled:
+        parts.append(_("(cancelled)"))
+    line = " ".join(parts)
+    participants = item.participants_text()
+    return f"{line} — {participants}" if participants else line
+
+
+def describe_item(item: AgendaItem, meeting: Meeting) -> str:
+    lines = [item_line(item, meeting)]
+    if item.description:
+        lines.append(item.description)
+    lines.extend(f"  · {item_line(child, meeting)}" for child in item.children)
+    return "\n".join(lines)
+
+
+def join_lines(meeting: Meeting, url: str) -> list[str]:
+    lines = [_("Meeting page: %(url)s") % {"url": url}]
+    if meeting.shows_join_link:
+        lines.append(_("Join: %(url)s") % {"url": meeting.video_call_url})
+    return lines
+
+
+def meeting_event(entry: MeetingEntry) -> Event:
+    """The whole meeting as one event, its agenda summarised in the description."""
+    meeting = entry.meeting
+    last_modified = max([meeting.updated_at, *(item.updated_at for item in entry.agenda)])
+    event = Event()
+    add_common(event, meeting, meeting, last_modified)
+    event.add("sequence", meeting.sequence)
+    event.add("summary", one_line(meeting.title))
+    event.add("dtstart", meeting.local_starts_at)
+    event.add("dtend", meeting.local_ends_at)
+    event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
+    event.add("url", entry.url)
+    agenda = [_("Agenda (%(offset)s):") % {"offset": meeting.gmt_label}]
+    agenda.extend(describe_item(item, meeting) for item in entry.agenda)
+    event.add("description", "\n".join([*agenda, "", *join_lines(meeting, entry.url)]))
+    return event
+
+
+def item_event(item: AgendaItem, entry: MeetingEntry) -> Event:
+    """A topic as its own event: sub-items and participants in the description."""
+    meeting = entry.meeting
+    event = Event()
+    add_common(event, item, meeting, item.updated_at)
+    event.add("sequence", item.sequence)
+    event.add("summary", one_line(item.title))
+    event.add("dtstart", item.local_starts_at)
+    event.add("dtend", item.local_ends_at)
+    cancelled = item.is_cancelled or meeting.status == Meeting.Status.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("url", f"{entry.url}#item-{item.uuid}")
+    description = [one_line(meeting.title), "", describe_item(item, meeting), "", *join_lines(meeting, entry.url)]
+    event.add("description", "\n".join(description))
+    return event
+
+
+def timed_topics(entry: MeetingEntry) -> list[AgendaItem]:
+    return [item for item in entry.agenda if item.starts_at]
+
+
+def build_meeting_calendar(entry: MeetingEntry) -> bytes:
+    """The meeting as a single event."""
+    meeting = entry.meeting
+    calendar = new_calendar(meeting.title, _("Agenda and updates of %(title)s") % {"title": meeting.title})
+    calendar.add("x-wr-timezone", meeting.time_zone)
+    calendar.add_component(meeting_event(entry))
+    return finish(calendar, [meeting.starts_at, meeting.ends_at])
+
+
+def build_agenda_calendar(entry: MeetingEntry) -> bytes:
+    """Each topic of the meeting as its own event."""
+    meeting = entry.meeting
+    calendar = new_calendar(
+        _("Agenda: %(title)s") % {"title": meeting.title},
+        _("Each agenda item of %(title)s, kept up to date") % {"title": meeting.title},
+    )
+    calendar.add("x-wr-timezone", meeting.time_zone)
+    topics = timed_topics(entry)
+    for item in topics:
+        calendar.add_component(item_event(item, entry))
+    return finish(calendar, [meeting.starts_at, meeting.ends_at])
+
+
+def build_item_calendar(item: AgendaItem, entry: MeetingEntry) -> bytes:
+    """One agenda item, for a one-off download."""
+    calendar = new_calendar(item.title, entry.meeting.title)
+    calendar.add_component(item_event(item, entry))
+    return finish(calendar, [item.starts_at, item.ends_at])
+
+
+def build_series_calendar(entries: Sequence[MeetingEntry], *, name: str, description: str) -> bytes:
+    """Every public meeting, past and coming, each as one event."""
+    calendar = new_calendar(name, description)
+    for entry in entries:
+        calendar.add_component(meeting_event(entry))
+    return finish(calendar, [moment for entry in entries for moment in (entry.meeting.starts_at, entry.meeting.ends_at)])
