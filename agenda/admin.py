@@ -100,6 +100,7 @@ class AgendaRowInline(admin.TabularInline):
         "duration_minutes",
         "title",
         "is_parallel",
+        "is_cancelled",
         "participant_summary",
         "sub_item_summary",
         "shift_link",
@@ -154,6 +155,13 @@ class TopicRowInline(AgendaRowInline):
     """The topics of a meeting, on the meeting's page."""
 
     fk_name = "meeting"
+
+    def has_delete_permission(self, request, obj=None):
+        # Calendars already hold a published meeting's topics: cancel one instead.
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.status == Meeting.Status.DRAFT
+        )
+
     verbose_name = _("topic")
     verbose_name_plural = _("agenda: topics (open one to edit its sub-items and participants)")
 
@@ -200,7 +208,7 @@ class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = HTTPS_URLS
     filter_horizontal = ["organisers"]
-    readonly_fields = ["uuid", "created_at", "updated_at"]
+    readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
     inlines = [TopicRowInline]
     actions = ["publish", "unpublish", "cancel", "duplicate"]
     fieldsets = [
@@ -230,7 +238,7 @@ class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Record"), {"fields": ["uuid", "created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("Record"), {"fields": ["uuid", "sequence", "created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
@@ -242,6 +250,22 @@ class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
                 label=db_field.verbose_name, help_text=db_field.help_text, choices=time_zone_choices()
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        # Subscribed calendars hold a published meeting: cancel it, so they learn of it.
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.status == Meeting.Status.DRAFT
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data:
+            scheduling.revise_agenda_events(obj)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "conferences":
@@ -355,7 +379,7 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
     list_select_related = ["meeting", "parent"]
     search_fields = ["title", "description", "meeting__title"]
     autocomplete_fields = ["meeting"]
-    readonly_fields = ["uuid", "created_at", "updated_at"]
+    readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
     actions = ["shift"]
     fields = [
         "meeting",
@@ -367,7 +391,9 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
         "title",
         "description",
         "is_parallel",
+        "is_cancelled",
         "uuid",
+        "sequence",
         "created_at",
         "updated_at",
     ]
@@ -376,6 +402,17 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
         if obj is not None and obj.parent_id is None:
             return [SubItemInline, ParticipantInline]
         return [ParticipantInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # A published meeting's topics are events in calendars: cancel one instead.
+        if obj is not None and obj.parent_id is None and obj.meeting.status != Meeting.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def editing_time_zone(self, request, obj):
         meeting_id = request.POST.get("meeting") or request.GET.get("meeting")

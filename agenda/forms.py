@@ -41,6 +41,7 @@ class AgendaItemForm(forms.ModelForm):
             "title",
             "description",
             "is_parallel",
+            "is_cancelled",
         ]
 
     def __init__(self, *args, **kwargs):

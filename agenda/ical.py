@@ -151,7 +151,13 @@ def item_event(item: AgendaItem, entry: MeetingEntry) -> Event:
     cancelled = item.is_cancelled or meeting.status == Meeting.Status.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("url", f"{entry.url}#item-{item.uuid}")
-    description = [one_line(meeting.title), "", describe_item(item, meeting), "", *join_lines(meeting, entry.url)]
+    description = [
+        one_line(meeting.title),
+        "",
+        describe_item(item, meeting),
+        "",
+        *join_lines(meeting, entry.url),
+    ]
     event.add("description", "\n".join(description))
     return event
 
@@ -195,4 +201,6 @@ def build_series_calendar(entries: Sequence[MeetingEntry], *, name: str, descrip
     calendar = new_calendar(name, description)
     for entry in entries:
         calendar.add_component(meeting_event(entry))
-    return finish(calendar, [moment for entry in entries for moment in (entry.meeting.starts_at, entry.meeting.ends_at)])
+    return finish(
+        calendar, [moment for entry in entries for moment in (entry.meeting.starts_at, entry.meeting.ends_at)]
+    )

@@ -201,11 +201,21 @@ class CalendarVersioned(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if self.calendar_fields_changed():
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+        self._loaded_calendar_values = {name: getattr(self, name) for name in self.CALENDAR_FIELDS}
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._loaded_calendar_values = {
-            name: value for name, value in zip(field_names, values, strict=True) if name in cls.CALENDAR_FIELDS
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if name in cls.CALENDAR_FIELDS
         }
         return instance
 
@@ -214,14 +224,6 @@ class CalendarVersioned(models.Model):
         if self._state.adding or not loaded:
             return False
         return any(getattr(self, name) != value for name, value in loaded.items())
-
-    def save(self, *args, **kwargs):
-        if self.calendar_fields_changed():
-            self.sequence += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
-        super().save(*args, **kwargs)
-        self._loaded_calendar_values = {name: getattr(self, name) for name in self.CALENDAR_FIELDS}
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -487,7 +489,8 @@ def load_agendas(meetings: Sequence[Meeting]) -> dict[int, list[AgendaItem]]:
                     (
                         presidency.country
                         for presidency in presidencies
-                        if presidency.conference_id == participant.presidency_of_id and presidency.holds_on(day)
+                        if presidency.conference_id == participant.presidency_of_id
+                        and presidency.holds_on(day)
                     ),
                     None,
                 )
@@ -617,7 +620,9 @@ class AgendaItem(CalendarVersioned):
         lines = []
         for role, people in self.participants_by_role():
             names = f" {gettext('and')} ".join(participant.display_name for participant in people)
-            lines.append(f"{gettext('Moderator:')} {names}" if role == AgendaParticipant.Role.MODERATOR else names)
+            lines.append(
+                f"{gettext('Moderator:')} {names}" if role == AgendaParticipant.Role.MODERATOR else names
+            )
         return "; ".join(lines)
 
     def own_errors(self, *, meeting: Meeting, parent: AgendaItem | None) -> list[str]:

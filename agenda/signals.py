@@ -15,7 +15,16 @@ from .models import (
     Presidency,
 )
 
-WATCHED_MODELS = [AgendaItem, AgendaParticipant, Conference, Country, Meeting, Organisation, Person, Presidency]
+WATCHED_MODELS = [
+    AgendaItem,
+    AgendaParticipant,
+    Conference,
+    Country,
+    Meeting,
+    Organisation,
+    Person,
+    Presidency,
+]
 
 
 def content_changed(**kwargs) -> None:

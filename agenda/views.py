@@ -46,7 +46,9 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def entries(request: HttpRequest, meetings: list[Meeting]) -> list[ical.MeetingEntry]:
     agendas = load_agendas(meetings)
     return [
-        ical.MeetingEntry(meeting, agendas[meeting.pk], request.build_absolute_uri(meeting.get_absolute_url()))
+        ical.MeetingEntry(
+            meeting, agendas[meeting.pk], request.build_absolute_uri(meeting.get_absolute_url())
+        )
         for meeting in meetings
     ]
 
@@ -87,7 +89,9 @@ def meeting_ical(request: HttpRequest, slug: str) -> HttpResponse:
         meeting = public_meeting(slug)
         return ical.build_meeting_calendar(entries(request, [meeting])[0]) if meeting else None
 
-    return serve(request, f"ical:meeting:{slug}", build, content_type=ICAL_CONTENT_TYPE, filename=f"{slug}.ics")
+    return serve(
+        request, f"ical:meeting:{slug}", build, content_type=ICAL_CONTENT_TYPE, filename=f"{slug}.ics"
+    )
 
 
 @require_safe
@@ -112,7 +116,11 @@ def item_ical(request: HttpRequest, slug: str, item: UUID) -> HttpResponse:
         return ical.build_item_calendar(topic, entry) if topic else None
 
     return serve(
-        request, f"ical:item:{slug}:{item}", build, content_type=ICAL_CONTENT_TYPE, filename=f"{slug}-{item}.ics"
+        request,
+        f"ical:item:{slug}:{item}",
+        build,
+        content_type=ICAL_CONTENT_TYPE,
+        filename=f"{slug}-{item}.ics",
     )
 
 
@@ -126,7 +134,9 @@ def series_ical(request: HttpRequest) -> HttpResponse:
             description=translation.gettext("Every published plenary meeting of the CRM and the CSM"),
         )
 
-    return serve(request, "ical:series", build, content_type=ICAL_CONTENT_TYPE, filename="plenarias-crm-csm.ics")
+    return serve(
+        request, "ical:series", build, content_type=ICAL_CONTENT_TYPE, filename="plenarias-crm-csm.ics"
+    )
 
 
 def as_json(data) -> bytes:

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from agenda.models import Meeting
@@ -18,3 +19,11 @@ def seed_meeting(db) -> Meeting:
 def secretariat_client(client, db):
     client.force_login(secretariat_user())
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached feed or document."""
+    cache.clear()
+    yield
+    cache.clear()

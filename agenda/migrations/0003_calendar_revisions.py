@@ -4,25 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agenda', '0002_secretariat_group'),
+        ("agenda", "0002_secretariat_group"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agendaitem',
-            name='is_cancelled',
-            field=models.BooleanField(default=False, help_text='Stays on the agenda and in calendars, marked cancelled. Once a meeting is published, its topics are cancelled rather than deleted, so subscribed calendars learn of it.', verbose_name='cancelled'),
+            model_name="agendaitem",
+            name="is_cancelled",
+            field=models.BooleanField(
+                default=False,
+                help_text="Stays on the agenda and in calendars, marked cancelled. Once a meeting is published, its topics are cancelled rather than deleted, so subscribed calendars learn of it.",
+                verbose_name="cancelled",
+            ),
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='sequence',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='revision'),
+            model_name="agendaitem",
+            name="sequence",
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="revision"),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='sequence',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='revision'),
+            model_name="meeting",
+            name="sequence",
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="revision"),
         ),
     ]

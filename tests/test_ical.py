@@ -1,0 +1,261 @@
+"""Calendar feeds that Google, Outlook, Apple Calendar and Thunderbird all read the same way."""
+
+import io
+import re
+
+import icalendar
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from agenda.models import AgendaItem, Meeting
+
+from .admin_posts import item_post
+from .calendar_clients import events_in_every_parser, with_icaljs
+from .factories import AgendaItemFactory, MeetingFactory, at, meeting_with_topics
+
+SLUG = "iii-reunion-plenaria-crm-csm"
+SEED_TOPICS = [
+    ("Apertura", "2022-05-31T15:00:00Z", "2022-05-31T15:15:00Z"),
+    ("TEMA 1.", "2022-05-31T15:15:00Z", "2022-05-31T16:00:00Z"),
+    ("TEMA 2.", "2022-05-31T16:00:00Z", "2022-05-31T16:45:00Z"),
+    ("Cierre y Conclusiones", "2022-05-31T16:45:00Z", "2022-05-31T17:00:00Z"),
+]
+
+
+def feed_urls(slug: str = SLUG) -> dict[str, str]:
+    return {
+        "meeting": reverse("agenda:meeting-ical", args=[slug]),
+        "agenda": reverse("agenda:meeting-agenda-ical", args=[slug]),
+        "series": reverse("agenda:series-ical"),
+    }
+
+
+def test_seed_meeting_lands_at_1500_to_1700_utc_in_every_parser(client, seed_meeting):
+    events = events_in_every_parser(client.get(feed_urls()["meeting"]).content)
+    assert [(e["start"], e["end"], e["uid"]) for e in events] == [
+        ("2022-05-31T15:00:00Z", "2022-05-31T17:00:00Z", str(seed_meeting.uuid))
+    ]
+
+
+def test_agenda_feed_has_one_event_per_topic_in_every_parser(client, seed_meeting):
+    events = events_in_every_parser(client.get(feed_urls()["agenda"]).content)
+    assert [
+        (e["summary"][: len(title)], e["start"], e["end"])
+        for e, (title, *_) in zip(events, SEED_TOPICS, strict=True)
+    ] == SEED_TOPICS
+    assert {e["status"] for e in events} == {"CONFIRMED"}
+
+
+def test_series_feed_lists_every_public_meeting(client, seed_meeting):
+    coming = MeetingFactory(title="IV Reunión Plenaria")
+    MeetingFactory(title="Borrador", status=Meeting.Status.DRAFT)
+    events = events_in_every_parser(client.get(feed_urls()["series"]).content)
+    assert [e["uid"] for e in events] == [str(seed_meeting.uuid), str(coming.uuid)]
+
+
+def test_one_item_downloads_as_its_own_calendar(client, seed_meeting):
+    tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
+    response = client.get(reverse("agenda:item-ical", args=[SLUG, tema_2.uuid]))
+    assert response["Content-Disposition"] == f'attachment; filename="{SLUG}-{tema_2.uuid}.ics"'
+    events = events_in_every_parser(response.content)
+    assert [(e["uid"], e["start"], e["end"]) for e in events] == [
+        (str(tema_2.uuid), "2022-05-31T16:00:00Z", "2022-05-31T16:45:00Z")
+    ]
+    sub_item = AgendaItem.objects.get(title="Bienvenida")
+    assert client.get(reverse("agenda:item-ical", args=[SLUG, sub_item.uuid])).status_code == 404
+
+
+def test_feed_is_rfc_5545_text_with_crlf_and_75_octet_lines(client, seed_meeting):
+    response = client.get(feed_urls()["agenda"])
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.content
+    assert body.endswith(b"\r\n")
+    assert b"\n" not in body.replace(b"\r\n", b"")
+    lines = body.split(b"\r\n")[:-1]
+    assert max(len(line) for line in lines) <= 75
+    for required in [
+        b"VERSION:2.0",
+        b"PRODID:",
+        b"CALSCALE:GREGORIAN",
+        b"METHOD:PUBLISH",
+        b"NAME:",
+        b"X-WR-CALNAME:",
+        b"REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        b"X-PUBLISHED-TTL:PT1H",
+        b"TZID:America/Costa_Rica",
+        b"DTSTART;TZID=America/Costa_Rica:20220531T090000",
+    ]:
+        assert any(line.startswith(required) for line in lines), required
+    for event_property in [b"UID:", b"DTSTAMP:", b"CREATED:", b"LAST-MODIFIED:", b"SEQUENCE:", b"URL:"]:
+        assert sum(line.startswith(event_property) for line in lines) == 4, event_property
+
+
+def test_long_spanish_titles_fold_on_octets_and_unfold_whole(client, db):
+    title = "Recomendaciones y Compromisos emanados del Foro de Examen de la Migración Internacional " * 3
+    meeting = meeting_with_topics(1, title=title.strip())
+    body = client.get(feed_urls(meeting.slug)["meeting"]).content
+    assert max(len(line) for line in body.split(b"\r\n")) <= 75
+    summary = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]["SUMMARY"]
+    assert summary == title.strip()
+    assert with_icaljs(body)["events"][0]["summary"] == title.strip()
+
+
+def test_typed_text_cannot_inject_properties_or_events(client, db):
+    meeting = meeting_with_topics(1)
+    AgendaItem.objects.filter(meeting=meeting).update(
+        title="Cierre\r\nBEGIN:VEVENT\r\nUID:intruso\r\nEND:VEVENT",
+        description="a;b,c\\d\nSTATUS:CANCELLED",
+    )
+    body = client.get(feed_urls(meeting.slug)["agenda"]).content
+    events = events_in_every_parser(body)
+    assert len(events) == 1
+    assert events[0]["summary"] == "Cierre BEGIN:VEVENT UID:intruso END:VEVENT"
+    assert events[0]["status"] == "CONFIRMED"
+    description = with_icaljs(body)["events"][0]["description"]
+    assert "a;b,c\\d\nSTATUS:CANCELLED" in description
+
+
+def test_join_link_goes_in_conference_only_when_public(client, db):
+    private = meeting_with_topics(1, video_call_url="https://zoom.us/j/111")
+    public = meeting_with_topics(1, video_call_url="https://zoom.us/j/222", join_link_visibility="public")
+    assert b"zoom.us/j/111" not in client.get(feed_urls(private.slug)["meeting"]).content
+    body = client.get(feed_urls(public.slug)["meeting"]).content
+    event = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]
+    assert str(event["CONFERENCE"]) == "https://zoom.us/j/222"
+    assert b"FEATURE=AUDIO,VIDEO" in body.replace(b"\r\n ", b"")
+    assert "https://zoom.us/j/222" in str(event["DESCRIPTION"])
+    assert str(event["LOCATION"]) == "Zoom"
+
+
+def test_uids_survive_two_fetches_and_a_dump_and_reload(
+    client, seed_meeting, tmp_path, django_capture_on_commit_callbacks
+):
+    first = [e["uid"] for e in events_in_every_parser(client.get(feed_urls()["agenda"]).content)]
+    assert first == [e["uid"] for e in events_in_every_parser(client.get(feed_urls()["agenda"]).content)]
+    dump = tmp_path / "agenda.json"
+    call_command("dumpdata", "agenda", output=str(dump), stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        Meeting.objects.all().delete()
+        call_command("loaddata", str(dump), stdout=io.StringIO())
+    assert first == [e["uid"] for e in events_in_every_parser(client.get(feed_urls()["agenda"]).content)]
+
+
+def test_secretariat_edit_raises_sequence_of_the_changed_event_only(
+    client, secretariat_client, seed_meeting, django_capture_on_commit_callbacks
+):
+    before = client.get(feed_urls()["agenda"])
+    tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(
+            reverse("admin:agenda_agendaitem_change", args=[tema_2.pk]), item_post(tema_2, start="10:05")
+        )
+    assert response.status_code == 302
+    after = client.get(feed_urls()["agenda"], HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    old = {e["uid"]: e for e in events_in_every_parser(before.content)}
+    new = {e["uid"]: e for e in events_in_every_parser(after.content)}
+    raised = {old[uid]["summary"][:7]: new[uid]["sequence"] - old[uid]["sequence"] for uid in old}
+    assert raised == {"Apertur": 0, "TEMA 1.": 0, "TEMA 2.": 1, "Cierre ": 0}
+    assert new[str(tema_2.uuid)]["start"] == "2022-05-31T16:05:00Z"
+    modified = icalendar.Calendar.from_ical(after.content).walk("VEVENT")[2].decoded("LAST-MODIFIED")
+    assert modified > icalendar.Calendar.from_ical(before.content).walk("VEVENT")[2].decoded("LAST-MODIFIED")
+    assert client.get(feed_urls()["agenda"], HTTP_IF_NONE_MATCH=after["ETag"]).status_code == 304
+
+
+def test_unchanged_feed_answers_304_and_head(client, seed_meeting):
+    first = client.get(feed_urls()["meeting"])
+    assert first["Cache-Control"] == "public, max-age=300"
+    assert first["Last-Modified"]
+    again = client.get(feed_urls()["meeting"], HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (again.status_code, again.content, again["ETag"]) == (304, b"", first["ETag"])
+    since = client.get(feed_urls()["meeting"], HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    head = client.head(feed_urls()["meeting"])
+    assert (head.status_code, head.content, head["ETag"]) == (200, b"", first["ETag"])
+
+
+def test_cancelled_item_and_meeting_stay_in_the_feeds_marked_cancelled(
+    client, secretariat_client, seed_meeting, django_capture_on_commit_callbacks
+):
+    tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
+    data = item_post(tema_1)
+    data["is_cancelled"] = "on"
+    with django_capture_on_commit_callbacks(execute=True):
+        secretariat_client.post(reverse("admin:agenda_agendaitem_change", args=[tema_1.pk]), data)
+    events = {e["uid"]: e for e in events_in_every_parser(client.get(feed_urls()["agenda"]).content)}
+    assert (events[str(tema_1.uuid)]["status"], events[str(tema_1.uuid)]["sequence"]) == ("CANCELLED", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        secretariat_client.post(
+            reverse("admin:agenda_meeting_changelist"),
+            {"action": "cancel", "_selected_action": [str(seed_meeting.pk)]},
+        )
+    series = events_in_every_parser(client.get(feed_urls()["series"]).content)
+    assert [(e["uid"], e["status"], e["sequence"]) for e in series] == [
+        (str(seed_meeting.uuid), "CANCELLED", 1)
+    ]
+    agenda = events_in_every_parser(client.get(feed_urls()["agenda"]).content)
+    assert {e["status"] for e in agenda} == {"CANCELLED"}
+
+
+def test_published_topics_and_meetings_cannot_be_deleted(secretariat_client, seed_meeting):
+    tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
+    assert (
+        secretariat_client.post(
+            reverse("admin:agenda_agendaitem_delete", args=[tema_1.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert (
+        secretariat_client.post(
+            reverse("admin:agenda_meeting_delete", args=[seed_meeting.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert AgendaItem.objects.filter(pk=tema_1.pk).exists()
+    bienvenida = AgendaItem.objects.get(title="Bienvenida")
+    secretariat_client.post(reverse("admin:agenda_agendaitem_delete", args=[bienvenida.pk]), {"post": "yes"})
+    assert not AgendaItem.objects.filter(pk=bienvenida.pk).exists(), "a sub-item is no event of its own"
+
+
+@pytest.mark.parametrize("feed", ["meeting", "agenda"])
+def test_draft_and_unknown_meetings_have_no_feed(client, db, feed):
+    draft = MeetingFactory(status=Meeting.Status.DRAFT)
+    AgendaItemFactory(meeting=draft)
+    assert client.get(feed_urls(draft.slug)[feed]).status_code == 404
+    assert client.get(feed_urls("no-existe")[feed]).status_code == 404
+    assert draft.title.encode() not in client.get(feed_urls()["series"]).content
+
+
+def make_meeting(topic_count: int) -> Meeting:
+    meeting = meeting_with_topics(topic_count, minutes=5)
+    for topic in meeting.agenda_items.all():
+        AgendaItemFactory(meeting=meeting, parent=topic, starts_at=None)
+    return meeting
+
+
+@pytest.mark.parametrize("topic_count", [5, 200])
+@pytest.mark.parametrize("feed", ["meeting", "agenda"])
+def test_feed_queries_do_not_grow_with_the_agenda(client, db, django_assert_num_queries, topic_count, feed):
+    meeting = make_meeting(topic_count)
+    # The meeting with organisers and conferences, the items, participants and presidencies.
+    with django_assert_num_queries(6):
+        first = client.get(feed_urls(meeting.slug)[feed])
+    with django_assert_num_queries(0):
+        client.get(feed_urls(meeting.slug)[feed])
+        client.get(feed_urls(meeting.slug)[feed], HTTP_IF_NONE_MATCH=first["ETag"])
+
+
+@pytest.mark.parametrize("meeting_count", [2, 30])
+def test_series_feed_queries_do_not_grow_with_the_meetings(
+    client, db, django_assert_num_queries, meeting_count
+):
+    for n in range(meeting_count):
+        AgendaItemFactory(
+            meeting=MeetingFactory(starts_at=at(n * 24 * 60), ends_at=at(n * 24 * 60 + 60)),
+            starts_at=at(n * 24 * 60),
+        )
+    with django_assert_num_queries(5):
+        body = client.get(feed_urls()["series"]).content
+    assert len(re.findall(rb"BEGIN:VEVENT", body)) == meeting_count
