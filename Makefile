@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# Mozilla's ical.js, which the feed tests run as Thunderbird would.
+NODE_INSTALLED := node_modules/.package-lock.json
 HOST ?= 127.0.0.1:8000
 
 .PHONY: install run test lint format messages
@@ -13,6 +15,9 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -27,7 +32,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint
+test: lint $(NODE_INSTALLED)
 	$(VENV)/bin/pytest
 
 format: install
@@ -36,5 +41,5 @@ format: install
 
 # Update the message catalogues after changing marked strings; the compiled .mo files are committed.
 messages: install
-	$(PY) manage.py makemessages --locale es --locale en --locale pt --ignore ".venv/*" --no-obsolete
-	$(PY) manage.py compilemessages --ignore ".venv/*"
+	$(PY) manage.py makemessages --locale es --locale en --locale pt --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --no-obsolete
+	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore "node_modules/*"

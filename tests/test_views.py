@@ -187,3 +187,18 @@ def test_home_page_queries_do_not_grow_with_the_meetings(
     with django_assert_num_queries(2):
         response = client.get(reverse("agenda:meeting-list"))
     assert response.content.decode().count('class="meeting-summary') == meeting_count
+
+
+def test_meeting_page_offers_every_way_into_a_calendar(client, seed_meeting):
+    page = client.get(seed_meeting.get_absolute_url()).content.decode()
+    slug = seed_meeting.slug
+    for feed in [f"/meetings/{slug}.ics", f"/meetings/{slug}/agenda.ics", "/meetings.ics"]:
+        assert f'<link rel="alternate" type="text/calendar" href="{feed}"' in page
+    assert f'href="/meetings/{slug}.ics" download>Descargar (.ics)</a>' in page
+    assert f'href="webcal://testserver/meetings/{slug}/agenda.ics">Suscribirse a la agenda</a>' in page
+    assert "https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=III+Reuni%C3%B3n" in page
+    assert "dates=20220531T150000Z%2F20220531T170000Z" in page
+    assert "https://outlook.live.com/calendar/0/deeplink/compose?path=%2Fcalendar%2Faction%2Fcompose" in page
+    assert "startdt=2022-05-31T15%3A00%3A00%2B00%3A00" in page
+    tema_2 = seed_meeting.agenda_items.get(title__startswith="TEMA 2")
+    assert f'href="/meetings/{slug}/items/{tema_2.uuid}.ics" download' in page
