@@ -202,3 +202,9 @@ def test_meeting_page_offers_every_way_into_a_calendar(client, seed_meeting):
     assert "startdt=2022-05-31T15%3A00%3A00%2B00%3A00" in page
     tema_2 = seed_meeting.agenda_items.get(title__startswith="TEMA 2")
     assert f'href="/meetings/{slug}/items/{tema_2.uuid}.ics" download' in page
+
+
+def test_home_page_offers_the_series_feed(client, seed_meeting):
+    page = client.get(reverse("agenda:meeting-list")).content.decode()
+    assert '<link rel="alternate" type="text/calendar" href="/meetings.ics"' in page
+    assert 'href="webcal://testserver/meetings.ics">Suscribirse a todas las plenarias</a>' in page

@@ -37,6 +37,17 @@ GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
 OUTLOOK_CALENDAR_URL = "https://outlook.live.com/calendar/0/deeplink/compose"
 
 
+def webcal(url: str) -> str:
+    """The same feed as a webcal:// address, which opens the calendar app to subscribe."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+@register.simple_tag(takes_context=True)
+def series_feed_links(context) -> dict[str, str]:
+    feed = reverse("agenda:series-ical")
+    return {"download": feed, "subscribe": webcal(context["request"].build_absolute_uri(feed))}
+
+
 @register.simple_tag(takes_context=True)
 def calendar_links(context, meeting) -> dict[str, str]:
     """Return the addresses that put `meeting` in a calendar: file, subscription, Google, Outlook."""
@@ -48,7 +59,7 @@ def calendar_links(context, meeting) -> dict[str, str]:
     return {
         "download": reverse("agenda:meeting-ical", args=[meeting.slug]),
         "agenda_feed": agenda_feed,
-        "subscribe": "webcal://" + agenda_feed.split("://", 1)[1],
+        "subscribe": webcal(agenda_feed),
         "google": GOOGLE_CALENDAR_URL
         + "?"
         + urlencode(
