@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vDuration
+from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
 from .models import AgendaItem, Meeting
 
@@ -45,9 +45,10 @@ def new_calendar(name: str, description: str) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("name", one_line(name))
-    calendar.add("x-wr-calname", one_line(name))
+    # The X-WR- names that Apple and Google read are TEXT too: escaped like the rest.
+    calendar.add("x-wr-calname", vText(one_line(name)))
     calendar.add("description", description)
-    calendar.add("x-wr-caldesc", description)
+    calendar.add("x-wr-caldesc", vText(description))
     calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     return calendar

@@ -259,3 +259,12 @@ def test_series_feed_queries_do_not_grow_with_the_meetings(
     with django_assert_num_queries(5):
         body = client.get(feed_urls()["series"]).content
     assert len(re.findall(rb"BEGIN:VEVENT", body)) == meeting_count
+
+
+def test_calendar_name_and_description_are_escaped_text(client, db):
+    meeting = meeting_with_topics(1, title="Reunión; técnica, virtual")
+    body = client.get(feed_urls(meeting.slug)["meeting"]).content.replace(b"\r\n ", b"")
+    assert "X-WR-CALNAME:Reunión\\; técnica\\, virtual".encode() in body
+    # RFC 5545 3.8.8.2: an X- property's value is TEXT unless it says otherwise.
+    assert "X-WR-CALDESC:Agenda y novedades: Reunión\\; técnica\\, virtual".encode() in body
+    assert str(icalendar.Calendar.from_ical(body)["NAME"]) == "Reunión; técnica, virtual"
