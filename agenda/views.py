@@ -83,26 +83,24 @@ def serve(
     )
 
 
-@require_safe
-def meeting_ical(request: HttpRequest, slug: str) -> HttpResponse:
+def serve_meeting_feed(
+    request: HttpRequest, slug: str, kind: str, build_calendar, filename: str
+) -> HttpResponse:
     def build() -> bytes | None:
         meeting = public_meeting(slug)
-        return ical.build_meeting_calendar(entries(request, [meeting])[0]) if meeting else None
+        return build_calendar(entries(request, [meeting])[0]) if meeting else None
 
-    return serve(
-        request, f"ical:meeting:{slug}", build, content_type=ICAL_CONTENT_TYPE, filename=f"{slug}.ics"
-    )
+    return serve(request, f"ical:{kind}:{slug}", build, content_type=ICAL_CONTENT_TYPE, filename=filename)
+
+
+@require_safe
+def meeting_ical(request: HttpRequest, slug: str) -> HttpResponse:
+    return serve_meeting_feed(request, slug, "meeting", ical.build_meeting_calendar, f"{slug}.ics")
 
 
 @require_safe
 def meeting_agenda_ical(request: HttpRequest, slug: str) -> HttpResponse:
-    def build() -> bytes | None:
-        meeting = public_meeting(slug)
-        return ical.build_agenda_calendar(entries(request, [meeting])[0]) if meeting else None
-
-    return serve(
-        request, f"ical:agenda:{slug}", build, content_type=ICAL_CONTENT_TYPE, filename=f"{slug}-agenda.ics"
-    )
+    return serve_meeting_feed(request, slug, "agenda", ical.build_agenda_calendar, f"{slug}-agenda.ics")
 
 
 @require_safe
