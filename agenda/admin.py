@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from . import scheduling
 from .forms import AgendaItemForm, AgendaRowsFormSet, DuplicateMeetingForm, MeetingForm, ShiftForm, TopicForm
@@ -98,7 +99,8 @@ class AgendaRowInline(admin.TabularInline):
         "starts_at",
         "ends_at",
         "duration_minutes",
-        "title",
+        # The Spanish title in the row; the English and Portuguese ones on the item's page.
+        "title_es",
         "is_parallel",
         "is_cancelled",
         "participant_summary",
@@ -199,11 +201,11 @@ class SubItemInline(AgendaRowInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
+class MeetingAdmin(MeetingTimeZoneMixin, TranslationAdmin):
     form = MeetingForm
     list_display = ["title", "local_date", "local_time", "modality", "status", "topic_count", "view_link"]
     list_filter = ["status", "modality", "conferences", "starts_at"]
-    search_fields = ["title", "slug", "venue"]
+    search_fields = ["title_es", "title_en", "title_pt", "slug", "venue"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = HTTPS_URLS
@@ -372,12 +374,12 @@ class MeetingAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
+class AgendaItemAdmin(MeetingTimeZoneMixin, TranslationAdmin):
     form = AgendaItemForm
     list_display = ["title", "meeting", "time_span", "parent", "is_parallel"]
     list_filter = ["meeting", ("parent", admin.EmptyFieldListFilter), "is_parallel"]
     list_select_related = ["meeting", "parent"]
-    search_fields = ["title", "description", "meeting__title"]
+    search_fields = ["title_es", "title_en", "title_pt", "description_es", "meeting__title_es"]
     autocomplete_fields = ["meeting"]
     readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
     actions = ["shift"]

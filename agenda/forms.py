@@ -48,6 +48,9 @@ class AgendaItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.duration_minutes:
             self.initial.setdefault("duration_minutes", self.instance.duration_minutes)
+        if "title_es" in self.fields:
+            # Spanish is the agenda's reference language: the other titles may wait.
+            self.fields["title_es"].required = True
 
     def clean(self):
         cleaned = super().clean()

@@ -49,6 +49,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "agenda",
+    # Before the admin, whose forms it extends with a field per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -111,6 +113,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English")), ("pt", _("Portuguese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Titles, descriptions and concept notes in each language; missing ones fall back to Spanish.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "es"
+MODELTRANSLATION_LANGUAGES = ("es", "en", "pt")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("es",)
 USE_I18N = True
 
 # Stored in UTC; each meeting carries its own IANA zone for display and entry.

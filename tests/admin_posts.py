@@ -41,7 +41,9 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
             for item in meeting.agenda_items.filter(parent=None)
         ]
     data = {
-        "title": meeting.title,
+        "title_es": meeting.title_es,
+        "title_en": meeting.title_en or "",
+        "title_pt": meeting.title_pt or "",
         "slug": meeting.slug,
         "series_number": str(meeting.series_number or ""),
         "status": meeting.status,
@@ -54,7 +56,11 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
         "video_call_url": meeting.video_call_url,
         "join_link_visibility": meeting.join_link_visibility,
         "venue": meeting.venue,
-        **{name: getattr(meeting, name) for name in Meeting.CONCEPT_NOTE_SECTIONS},
+        **{
+            f"{name}_{language}": getattr(meeting, f"{name}_{language}") or ""
+            for name in Meeting.CONCEPT_NOTE_SECTIONS
+            for language in ("es", "en", "pt")
+        },
     }
     data.update(fields)
     initial = sum(1 for row in rows if row.get("item"))
@@ -71,7 +77,7 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
                 **split(f"{prefix}-starts_at", row.get("day", day), row.get("start")),
                 **split(f"{prefix}-ends_at", row.get("day", day), row.get("end")),
                 f"{prefix}-duration_minutes": str(row.get("duration", "")),
-                f"{prefix}-title": row["title"],
+                f"{prefix}-title_es": row["title"],
             }
         )
         if row.get("parallel"):
@@ -92,8 +98,11 @@ def item_post(item: AgendaItem, **fields) -> dict[str, str]:
         **split("starts_at", day, fields.pop("start", local_hhmm(item.starts_at, meeting))),
         **split("ends_at", day, fields.pop("end", local_hhmm(item.ends_at, meeting))),
         "duration_minutes": "",
-        "title": item.title,
-        "description": item.description,
+        **{
+            f"{name}_{language}": getattr(item, f"{name}_{language}") or ""
+            for name in ("title", "description")
+            for language in ("es", "en", "pt")
+        },
     }
     if item.is_parallel:
         data["is_parallel"] = "on"
@@ -125,7 +134,7 @@ def item_post(item: AgendaItem, **fields) -> dict[str, str]:
                     **split(f"{prefix}-starts_at", day, local_hhmm(child.starts_at, meeting)),
                     **split(f"{prefix}-ends_at", day, local_hhmm(child.ends_at, meeting)),
                     f"{prefix}-duration_minutes": "",
-                    f"{prefix}-title": child.title,
+                    f"{prefix}-title_es": child.title_es,
                 }
             )
     data.update(fields)

@@ -42,7 +42,7 @@ def test_staff_outside_the_group_cannot_change_anything(client, seed_meeting):
     tema_2 = seed_item("TEMA 2")
     change_url = reverse("admin:agenda_meeting_change", args=[seed_meeting.pk])
     assert client.get(change_url).status_code == 403
-    assert client.post(change_url, meeting_post(seed_meeting, title="Cambiado")).status_code == 403
+    assert client.post(change_url, meeting_post(seed_meeting, title_es="Cambiado")).status_code == 403
     shift_url = reverse("admin:agenda_agendaitem_shift", args=[tema_2.pk])
     assert client.post(shift_url, {"minutes": "5"}).status_code == 403
     assert (
@@ -221,7 +221,7 @@ def test_admin_search_finds_items_by_title(secretariat_client, seed_meeting):
 
 def new_meeting_post(conference_pk: int, rows: list[tuple[str, str, str]], status: str = "published") -> dict:
     data = {
-        "title": "IV Reunión Plenaria",
+        "title_es": "IV Reunión Plenaria",
         "slug": "iv-reunion-plenaria",
         "status": status,
         "conferences": [str(conference_pk)],
@@ -247,7 +247,7 @@ def new_meeting_post(conference_pk: int, rows: list[tuple[str, str, str]], statu
                 f"{prefix}-starts_at_1": start,
                 f"{prefix}-ends_at_0": "2031-06-10",
                 f"{prefix}-ends_at_1": end,
-                f"{prefix}-title": title,
+                f"{prefix}-title_es": title,
             }
         )
     return data
