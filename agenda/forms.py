@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -146,3 +148,17 @@ class DuplicateMeetingForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
+
+
+class TimeZoneForm(forms.Form):
+    """The reader's own time zone, grouped by member country, then every other zone."""
+
+    tz = forms.ChoiceField(label=_("Your time zone"))
+
+    def __init__(self, *args, choices: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tz"].choices = choices
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "zone-form d-flex flex-wrap align-items-end gap-2"
+        self.helper.add_input(Submit("", _("Show times"), css_class="btn-sm"))

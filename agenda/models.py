@@ -371,13 +371,22 @@ class Meeting(CalendarVersioned):
     def shows_join_link(self) -> bool:
         return bool(self.video_call_url) and self.join_link_visibility == self.JoinLinkVisibility.PUBLIC
 
-    def concept_note(self) -> list[tuple[str, str]]:
-        """Return the concept note's non-empty sections as (heading, text) pairs, in order."""
+    def concept_note(self) -> list[tuple[str, str, str]]:
+        """Return the concept note's non-empty sections as (field, heading, text), in order."""
         return [
-            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            (name, self._meta.get_field(name).verbose_name, getattr(self, name))
             for name in self.CONCEPT_NOTE_SECTIONS
-            if getattr(self, name).strip()
+            if (getattr(self, name) or "").strip()
         ]
+
+    def member_countries(self) -> list[tuple[str, str]]:
+        """Return (code, name) of every member country of the meeting's conferences."""
+        return list(
+            Country.objects.filter(conferences__meetings=self)
+            .distinct()
+            .order_by("name")
+            .values_list("code", "name")
+        )
 
     def agenda(self) -> list[AgendaItem]:
         """Return the top-level items, each with `.children` and participants resolved."""

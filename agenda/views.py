@@ -12,8 +12,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from . import api, ical
+from . import api, ical, zones
 from .cache import CachedDocument, cached_document
+from .forms import TimeZoneForm
 from .models import Meeting, load_agendas
 
 # Polling clients and proxies may reuse a feed for this long before asking again;
@@ -21,6 +22,9 @@ from .models import Meeting, load_agendas
 FEED_MAX_AGE_SECONDS = 5 * 60
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+# Remembers the reader's own time zone, chosen or detected by the browser.
+VIEWER_ZONE_COOKIE = "plenary_tz"
+VIEWER_ZONE_COOKIE_SECONDS = 365 * 24 * 60 * 60
 
 
 @require_safe
@@ -40,7 +44,41 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Drafts stay hidden from the public; the secretariat may preview them.
     if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
         raise Http404
-    return render(request, "agenda/meeting_detail.html", {"meeting": meeting, "agenda": meeting.agenda()})
+    requested = request.GET.get("tz")
+    viewer_zone, refused_zone = zones.choose_viewer_zone(requested, request.COOKIES.get(VIEWER_ZONE_COOKIE))
+    countries = meeting.member_countries()
+    response = render(
+        request,
+        "agenda/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "agenda": meeting.agenda(),
+            "viewer": viewer_span(meeting, viewer_zone),
+            "refused_zone": refused_zone,
+            "delegations": zones.delegation_times(
+                meeting.starts_at, meeting.ends_at, meeting.local_date, countries
+            ),
+            "zone_form": TimeZoneForm(
+                initial={"tz": viewer_zone or meeting.time_zone},
+                choices=zones.grouped_zone_choices(countries, meeting.starts_at),
+            ),
+        },
+    )
+    if requested and viewer_zone == requested:
+        response.set_cookie(
+            VIEWER_ZONE_COOKIE, viewer_zone, max_age=VIEWER_ZONE_COOKIE_SECONDS, samesite="Lax"
+        )
+    return response
+
+
+def viewer_span(meeting: Meeting, viewer_zone: str | None) -> zones.LocalSpan | None:
+    """The meeting read in the viewer's zone, or None where it reads as in the meeting's."""
+    if viewer_zone is None:
+        return None
+    span = zones.local_span(meeting.starts_at, meeting.ends_at, viewer_zone, meeting.local_date)
+    if span.starts_at.utcoffset() == meeting.local_starts_at.utcoffset():
+        return None
+    return span
 
 
 def entries(request: HttpRequest, meetings: list[Meeting]) -> list[ical.MeetingEntry]:

@@ -1,8 +1,11 @@
 """Time-zone tables and labels: which zones exist, and how an offset reads."""
 
 import zoneinfo
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import cache
+
+import pytz
 
 
 @cache
@@ -45,3 +48,160 @@ def gmt_label(offset: timedelta | None) -> str:
 def gmt_label_at(moment: datetime, time_zone: str) -> str:
     """Return the offset of `time_zone` at the aware datetime `moment`."""
     return gmt_label(moment.astimezone(zoneinfo.ZoneInfo(time_zone)).utcoffset())
+
+
+# Where "what time is it for a delegation" is read by default: each member
+# country's capital (the seat of government for Bolivia), with its IANA zone.
+CAPITALS: dict[str, tuple[str, str]] = {
+    "AR": ("Buenos Aires", "America/Argentina/Buenos_Aires"),
+    "BO": ("La Paz", "America/La_Paz"),
+    "BR": ("Brasília", "America/Sao_Paulo"),
+    "BZ": ("Belmopán", "America/Belize"),
+    "CA": ("Ottawa", "America/Toronto"),
+    "CL": ("Santiago", "America/Santiago"),
+    "CO": ("Bogotá", "America/Bogota"),
+    "CR": ("San José", "America/Costa_Rica"),
+    "DO": ("Santo Domingo", "America/Santo_Domingo"),
+    "EC": ("Quito", "America/Guayaquil"),
+    "GT": ("Ciudad de Guatemala", "America/Guatemala"),
+    "GY": ("Georgetown", "America/Guyana"),
+    "HN": ("Tegucigalpa", "America/Tegucigalpa"),
+    "MX": ("Ciudad de México", "America/Mexico_City"),
+    "NI": ("Managua", "America/Managua"),
+    "PA": ("Panamá", "America/Panama"),
+    "PE": ("Lima", "America/Lima"),
+    "PY": ("Asunción", "America/Asuncion"),
+    "SR": ("Paramaribo", "America/Paramaribo"),
+    "SV": ("San Salvador", "America/El_Salvador"),
+    "US": ("Washington", "America/New_York"),
+    "UY": ("Montevideo", "America/Montevideo"),
+    "VE": ("Caracas", "America/Caracas"),
+}
+
+
+@cache
+def viewer_time_zone_names() -> frozenset[str]:
+    """Every zone a browser may report, aliases included ("America/Buenos_Aires", "UTC")."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def is_viewer_time_zone(name: str) -> bool:
+    return name in viewer_time_zone_names()
+
+
+def country_time_zones(code: str) -> list[str]:
+    """The zones the tz database lists for a country (pytz's country table; zoneinfo has none)."""
+    return list(pytz.country_timezones.get(code.upper(), []))
+
+
+def city_name(zone: str) -> str:
+    """ "America/Argentina/Buenos_Aires" reads as "Buenos Aires"."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_label(zone: str, moment: datetime) -> str:
+    """ "Santiago · GMT-4": the city and the offset in force at `moment`."""
+    return f"{city_name(zone)} · {gmt_label_at(moment, zone)}"
+
+
+@dataclass(frozen=True)
+class LocalSpan:
+    """A meeting's start and end as read in one zone."""
+
+    zone: str
+    label: str
+    starts_at: datetime
+    ends_at: datetime
+    day_shift: int
+
+    @property
+    def offset_label(self) -> str:
+        return gmt_label(self.starts_at.utcoffset())
+
+    @property
+    def times(self) -> str:
+        """ "11:00–13:00", read in the span's own zone (a template's |time would convert it)."""
+        return f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+def local_span(
+    starts_at: datetime, ends_at: datetime, zone: str, reference_day: date, *, city: str | None = None
+) -> LocalSpan:
+    """Read a span in `zone`; `day_shift` says how many days its start is from `reference_day`."""
+    tz = zoneinfo.ZoneInfo(zone)
+    start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
+    return LocalSpan(
+        zone=zone,
+        label=f"{city or city_name(zone)} · {gmt_label(start.utcoffset())}",
+        starts_at=start,
+        ends_at=end,
+        day_shift=(start.date() - reference_day).days,
+    )
+
+
+@dataclass(frozen=True)
+class DelegationTime:
+    """What time a meeting is for one member country: at its capital, and in each of its zones."""
+
+    country_code: str
+    country_name: str
+    capital: str
+    at_capital: LocalSpan
+    other_zones: list[LocalSpan]
+
+
+def delegation_times(
+    starts_at: datetime, ends_at: datetime, reference_day: date, countries: list[tuple[str, str]]
+) -> list[DelegationTime]:
+    """Return the meeting's span for each (code, name) country, in the order given."""
+    rows = []
+    for code, name in countries:
+        capital, capital_zone = CAPITALS.get(code, (None, None))
+        zones = country_time_zones(code)
+        if capital_zone is None:
+            capital_zone = zones[0] if zones else "UTC"
+            capital = city_name(capital_zone)
+        rows.append(
+            DelegationTime(
+                country_code=code,
+                country_name=name,
+                capital=capital,
+                at_capital=local_span(starts_at, ends_at, capital_zone, reference_day, city=capital),
+                other_zones=[
+                    local_span(starts_at, ends_at, zone, reference_day)
+                    for zone in zones
+                    if zone != capital_zone
+                ],
+            )
+        )
+    return rows
+
+
+def grouped_zone_choices(countries: list[tuple[str, str]], moment: datetime) -> list[tuple[str, list]]:
+    """Choices for a zone selector: each member country's zones first, then every other zone."""
+    groups, listed = [], set()
+    for code, name in countries:
+        zones = country_time_zones(code)
+        capital_zone = CAPITALS.get(code, (None, None))[1]
+        if capital_zone in zones:
+            zones.remove(capital_zone)
+            zones.insert(0, capital_zone)
+        groups.append((name, [(zone, zone_label(zone, moment)) for zone in zones]))
+        listed.update(zones)
+    others = [(zone, zone_label(zone, moment)) for zone in time_zone_names() if zone not in listed]
+    return [*groups, ("…", others)]
+
+
+def choose_viewer_zone(requested: str | None, remembered: str | None) -> tuple[str | None, str | None]:
+    """Return the zone to show times in besides the meeting's, and the name refused if any.
+
+    A zone in the address (`?tz=`) wins over the one remembered in a cookie;
+    an unknown name is refused and the page falls back to the meeting's zone.
+    """
+    if requested:
+        if is_viewer_time_zone(requested):
+            return requested, None
+        return None, requested
+    if remembered and is_viewer_time_zone(remembered):
+        return remembered, None
+    return None, None

@@ -1,8 +1,10 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from agenda.models import Meeting
 
@@ -19,6 +21,17 @@ def seed_meeting(db) -> Meeting:
 def secretariat_client(client, db):
     client.force_login(secretariat_user())
     return client
+
+
+@pytest.fixture(autouse=True)
+def spanish_outside_requests():
+    """Code run outside a request speaks the default language, as a management command does.
+
+    A request in English leaves English active in its thread; the next test must not inherit it.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -108,7 +108,7 @@ def test_seed_conferences_have_their_member_countries(seed_meeting):
 
 
 def test_seed_concept_note_has_all_six_sections(seed_meeting):
-    headings = [str(heading) for heading, _ in seed_meeting.concept_note()]
+    headings = [str(heading) for _, heading, _ in seed_meeting.concept_note()]
     assert len(headings) == 6
     assert seed_meeting.general_objective.startswith("Continuar la colaboración entre los países")
     assert "plataforma Zoom" in seed_meeting.methodology

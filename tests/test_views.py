@@ -172,8 +172,8 @@ def make_agenda(topic_count: int) -> Meeting:
 @pytest.mark.parametrize("topic_count", [5, 200])
 def test_meeting_page_queries_do_not_grow_with_the_agenda(client, db, django_assert_num_queries, topic_count):
     meeting = make_agenda(topic_count)
-    # The meeting, its items, their participants, and the presidencies on its date.
-    with django_assert_num_queries(4):
+    # The meeting, its items, their participants, the presidencies, and the member countries.
+    with django_assert_num_queries(5):
         response = client.get(meeting.get_absolute_url())
     assert len(table_rows(response.content.decode())) == 1 + 2 * topic_count
 
@@ -208,3 +208,60 @@ def test_home_page_offers_the_series_feed(client, seed_meeting):
     page = client.get(reverse("agenda:meeting-list")).content.decode()
     assert '<link rel="alternate" type="text/calendar" href="/meetings.ics"' in page
     assert 'href="webcal://testserver/meetings.ics">Suscribirse a todas las plenarias</a>' in page
+
+
+def test_tz_parameter_adds_the_viewers_times_and_is_remembered(client, seed_meeting):
+    response = client.get(seed_meeting.get_absolute_url() + "?tz=America/Santiago")
+    page = response.content.decode()
+    assert "11:00–13:00 en Santiago · GMT-4" in page
+    rows = table_rows(page)
+    assert rows[0] == ["Horario (GMT-6)", "Su hora (Santiago · GMT-4)", "Actividad", "Participantes"]
+    assert rows[1][:3] == ["09:00 – 09:15", "11:00 – 11:15", "Apertura"]
+    assert response.cookies["plenary_tz"].value == "America/Santiago"
+    again = client.get(seed_meeting.get_absolute_url()).content.decode()
+    assert "Su hora (Santiago · GMT-4)" in again
+
+
+def test_viewer_in_the_meetings_offset_gets_no_second_column(client, seed_meeting):
+    page = client.get(seed_meeting.get_absolute_url() + "?tz=America/Guatemala").content.decode()
+    assert table_rows(page)[0] == ["Horario (GMT-6)", "Actividad", "Participantes"]
+
+
+def test_unknown_zone_gets_a_message_and_the_meetings_zone(client, seed_meeting):
+    response = client.get(seed_meeting.get_absolute_url() + "?tz=Marte/Olympus")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "«Marte/Olympus» no es una zona horaria conocida" in page
+    assert table_rows(page)[0] == ["Horario (GMT-6)", "Actividad", "Participantes"]
+    assert "plenary_tz" not in response.cookies
+
+
+def test_late_meeting_marks_the_next_day_for_the_viewer(client, db):
+    from .factories import MeetingFactory
+
+    meeting = MeetingFactory(starts_at=at(12 * 60), ends_at=at(13 * 60))  # 21:00–22:00 GMT-6
+    AgendaItemFactory(
+        meeting=meeting, title="Sesión nocturna", starts_at=meeting.starts_at, ends_at=meeting.ends_at
+    )
+    page = client.get(meeting.get_absolute_url() + "?tz=America/Sao_Paulo").content.decode()
+    assert table_rows(page)[1][:2] == ["21:00 – 22:00", "00:00 (+1 día) – 01:00 (+1 día)"]
+
+
+def test_delegation_table_lists_all_23_members(client, seed_meeting):
+    page = client.get(seed_meeting.get_absolute_url()).content.decode()
+    rows = table_rows(page, "delegation-table")
+    assert len(rows) == 1 + 23
+    by_country = {row[0]: row for row in rows[1:]}
+    assert by_country["Canadá"][1:] == ["Ottawa · GMT-4", by_country["Canadá"][2]]
+    assert by_country["Canadá"][2].startswith("11:00–13:00")
+    assert "St Johns · GMT-2:30: 12:30–14:30" in by_country["Canadá"][2]
+    assert by_country["México"][1] == "Ciudad de México · GMT-5"
+    assert by_country["Brasil"][1] == "Brasília · GMT-3"
+    assert by_country["Brasil"][2].startswith("12:00–14:00")
+
+
+def test_zone_chooser_groups_zones_by_member_country(client, seed_meeting):
+    page = client.get(seed_meeting.get_absolute_url()).content.decode()
+    assert '<optgroup label="Chile">' in page
+    assert '<option value="America/Santiago">Santiago · GMT-4</option>' in page
+    assert 'name="tz"' in page and 'method="get"' in page

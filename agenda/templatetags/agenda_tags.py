@@ -1,11 +1,13 @@
 """Template filters for the public pages."""
 
+import zoneinfo
 from datetime import UTC
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 from markdown_it import MarkdownIt
 
 register = template.Library()
@@ -31,6 +33,41 @@ def concept_note(text: str) -> SafeString:
             token.tag = f"h{min(level, 6)}"
     html = concept_note_renderer.renderer.render(tokens, concept_note_renderer.options, {})
     return mark_safe(html)  # noqa: S308 - escaped by markdown-it
+
+
+@register.simple_tag(takes_context=True)
+def path_without(context, parameter: str) -> str:
+    """The current address without one query parameter: where to return after a choice."""
+    request = context["request"]
+    query = request.GET.copy()
+    query.pop(parameter, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
+@register.simple_tag(takes_context=True)
+def shown_in_fallback(context, obj, field: str) -> bool:
+    """Whether `field` of `obj` is shown in Spanish because the active language lacks it."""
+    language = context.get("LANGUAGE_CODE") or "es"
+    if language == "es":
+        return False
+    return not getattr(obj, f"{field}_{language}", None)
+
+
+@register.simple_tag
+def time_in(moment, zone: str, reference_day) -> str:
+    """ "11:00" in `zone`, or "00:30 (+1)" where the zone's date is not the meeting's."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    return f"{local:%H:%M}" + day_shift_text((local.date() - reference_day).days)
+
+
+@register.filter
+def day_shift_text(shift: int) -> str:
+    """ " (+1 day)" for a time that falls on the next day, "" on the same day."""
+    if not shift:
+        return ""
+    return " (" + ngettext("%(shift)+d day", "%(shift)+d days", abs(shift)) % {"shift": shift} + ")"
 
 
 GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"

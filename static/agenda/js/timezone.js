@@ -1,0 +1,17 @@
+// On a first visit, remember the browser's time zone and show the page once more in it.
+// The page works without this: in the meeting's zone, or the one chosen with ?tz=.
+const info = document.getElementById("zone-detection");
+const cookie = info && info.dataset.cookie;
+const known = cookie && document.cookie.split("; ").some((pair) => pair.startsWith(`${cookie}=`));
+
+if (info && !known && !info.dataset.viewerZone) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone) {
+    document.cookie = `${cookie}=${encodeURIComponent(zone)}; path=/; max-age=31536000; SameSite=Lax`;
+    const stored = document.cookie.split("; ").some((pair) => pair.startsWith(`${cookie}=`));
+    // Only when the cookie took (no reload loop where cookies are refused) and the zone adds something.
+    if (stored && zone !== info.dataset.meetingZone) {
+      window.location.reload();
+    }
+  }
+}
