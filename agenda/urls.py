@@ -11,6 +11,8 @@ urlpatterns = [
     path("meetings/<slug:slug>.ics", views.meeting_ical, name="meeting-ical"),
     path("meetings/<slug:slug>/agenda.ics", views.meeting_agenda_ical, name="meeting-agenda-ical"),
     path("meetings/<slug:slug>/items/<uuid:item>.ics", views.item_ical, name="item-ical"),
+    path("meetings/<slug:slug>/agenda.pdf", views.agenda_pdf, name="meeting-agenda-pdf"),
+    path("meetings/<slug:slug>/agenda.txt", views.agenda_text, name="meeting-agenda-text"),
     path("api/meetings/", views.api_meeting_list, name="api-meeting-list"),
     path("api/meetings/<slug:slug>/", views.api_meeting_detail, name="api-meeting-detail"),
 ]

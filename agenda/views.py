@@ -12,7 +12,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from . import api, ical, zones
+from . import api, documents, ical, zones
 from .cache import CachedDocument, cached_document
 from .forms import TimeZoneForm
 from .models import Meeting, load_agendas
@@ -172,6 +172,53 @@ def series_ical(request: HttpRequest) -> HttpResponse:
 
     return serve(
         request, "ical:series", build, content_type=ICAL_CONTENT_TYPE, filename="plenarias-crm-csm.ics"
+    )
+
+
+def document_zone(request: HttpRequest, meeting: Meeting) -> str:
+    """The zone a document's times are read in: `?tz=` when it names one, else the meeting's."""
+    requested, _refused = zones.choose_viewer_zone(request.GET.get("tz"), None)
+    return requested or meeting.time_zone
+
+
+def serve_agenda_document(
+    request: HttpRequest, slug: str, render_document, *, extension: str, content_type: str
+):
+    asked_zone = zones.choose_viewer_zone(request.GET.get("tz"), None)[0] or "meeting"
+
+    def build() -> bytes | None:
+        meeting = public_meeting(slug)
+        if meeting is None:
+            return None
+        document = documents.AgendaDocument(
+            meeting=meeting,
+            agenda=meeting.agenda(),
+            zone=document_zone(request, meeting),
+            url=request.build_absolute_uri(meeting.get_absolute_url()),
+        )
+        rendered = render_document(document)
+        return rendered if isinstance(rendered, bytes) else rendered.encode()
+
+    return serve(
+        request,
+        f"document:{extension}:{slug}:{asked_zone}",
+        build,
+        content_type=content_type,
+        filename=f"{slug}-agenda.{extension}" if extension == "pdf" else None,
+    )
+
+
+@require_safe
+def agenda_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    return serve_agenda_document(
+        request, slug, documents.render_agenda_pdf, extension="pdf", content_type="application/pdf"
+    )
+
+
+@require_safe
+def agenda_text(request: HttpRequest, slug: str) -> HttpResponse:
+    return serve_agenda_document(
+        request, slug, documents.render_agenda_text, extension="txt", content_type="text/plain; charset=utf-8"
     )
 
 

@@ -12,6 +12,8 @@ from selenium.webdriver.chrome.service import Service
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+# The seed meeting's zone, in which a browser sees no second column of times.
+MEETING_ZONE = "America/Costa_Rica"
 # Screenshots land here for a person to look at; the folder is git-ignored.
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Without the background-networking flags Chromium calls out to Google at start,
@@ -29,28 +31,52 @@ LAUNCH_FLAGS = [
 
 
 @pytest.fixture
-def browser(tmp_path):
+def open_browser(tmp_path):
+    """Start Chromium asking for `language`, its clock in `time_zone` (Chromium's emulation)."""
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         pytest.fail(
             f"Install Debian's chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER}): see .ci/run"
         )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in [*LAUNCH_FLAGS, "--window-size=1280,900", "--lang=es", f"--user-data-dir={tmp_path}"]:
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "es"})
-    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
+    drivers = []
+
+    def start(language: str = "es", time_zone: str = MEETING_ZONE):
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        profile = tmp_path / f"profile-{len(drivers)}"
+        for flag in [
+            *LAUNCH_FLAGS,
+            "--window-size=1280,900",
+            f"--lang={language}",
+            f"--user-data-dir={profile}",
+        ]:
+            options.add_argument(flag)
+        options.add_experimental_option("prefs", {"intl.accept_languages": language})
+        driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+        drivers.append(driver)
+        driver.implicitly_wait(5)
+        driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": time_zone})
+        return driver
+
+    start.drivers = drivers
+    yield start
+    for driver in drivers:
+        driver.quit()
 
 
 @pytest.fixture
-def screenshot(browser):
+def browser(open_browser):
+    """A Spanish-speaking browser in the seed meeting's own zone: it sees one column of times."""
+    return open_browser()
+
+
+@pytest.fixture
+def screenshot(open_browser):
+    """Save what the browser started last shows, as test-artifacts/<name>.png."""
+
     def take(name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        browser.save_screenshot(str(path))
+        open_browser.drivers[-1].save_screenshot(str(path))
         return path
 
     return take

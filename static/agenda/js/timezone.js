@@ -6,8 +6,9 @@ const known = cookie && document.cookie.split("; ").some((pair) => pair.startsWi
 
 if (info && !known && !info.dataset.viewerZone) {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (zone) {
-    document.cookie = `${cookie}=${encodeURIComponent(zone)}; path=/; max-age=31536000; SameSite=Lax`;
+  // IANA names need no escaping ("America/Argentina/Buenos_Aires"); anything else is not one.
+  if (zone && /^[A-Za-z0-9_+\-/]+$/.test(zone)) {
+    document.cookie = `${cookie}=${zone}; path=/; max-age=31536000; SameSite=Lax`;
     const stored = document.cookie.split("; ").some((pair) => pair.startsWith(`${cookie}=`));
     // Only when the cookie took (no reload loop where cookies are refused) and the zone adds something.
     if (stored && zone !== info.dataset.meetingZone) {

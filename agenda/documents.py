@@ -1,0 +1,102 @@
+"""The agenda as a document: a PDF in the concept note's table layout, and plain text."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from . import zones
+from .models import AgendaItem, Meeting
+
+AGENDA_PDF_STYLESHEET = "agenda/css/agenda-document.css"
+# Column widths of the plain-text agenda, for an 80-column terminal.
+TEXT_TIME_WIDTH = 13
+TEXT_ACTIVITY_WIDTH = 38
+TEXT_PARTICIPANTS_WIDTH = 25
+
+
+@dataclass(frozen=True)
+class AgendaDocument:
+    """What both documents show: the meeting, its agenda, and the zone its times are read in."""
+
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    zone: str
+    url: str
+
+    @property
+    def zone_span(self) -> zones.LocalSpan:
+        meeting = self.meeting
+        return zones.local_span(meeting.starts_at, meeting.ends_at, self.zone, meeting.local_date)
+
+    @property
+    def time_heading(self) -> str:
+        """ "Horario (GMT-6)", or "Horario (Santiago · GMT-4)" in a zone other than the meeting's."""
+        label = self.meeting.gmt_label if self.zone == self.meeting.time_zone else self.zone_span.label
+        return f"{pgettext('agenda column', 'Time')} ({label})"
+
+    def span(self, item: AgendaItem) -> str:
+        if not item.starts_at:
+            return ""
+        start = zones.local_span(item.starts_at, item.ends_at, self.zone, self.meeting.local_date)
+        return f"{start.starts_at:%H:%M} – {start.ends_at:%H:%M}"
+
+    def rows(self) -> list[tuple[str, str, str, bool]]:
+        """(time, activity, participants, is_topic) for each line, topics then their sub-items."""
+        rows = []
+        for topic in self.agenda:
+            rows.append((self.span(topic), topic.title, topic.participants_text(), True))
+            rows.extend(
+                (self.span(child), child.title, child.participants_text(), False) for child in topic.children
+            )
+        return rows
+
+
+def render_agenda_pdf(document: AgendaDocument) -> bytes:
+    # Imported here: WeasyPrint loads Pango at import, which only this document needs.
+    from weasyprint import CSS, HTML
+
+    html = render_to_string(
+        "agenda/agenda_document.html", {"document": document, "meeting": document.meeting}
+    )
+    stylesheet = CSS(filename=finders.find(AGENDA_PDF_STYLESHEET))
+    return HTML(string=html, base_url=document.url).write_pdf(stylesheets=[stylesheet])
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, width, subsequent_indent=indent) or [""]
+
+
+def render_agenda_text(document: AgendaDocument) -> str:
+    """The agenda for a terminal: three columns in 80 characters, wrapped."""
+    meeting = document.meeting
+    span = document.zone_span
+    lines = [
+        meeting.title,
+        "=" * min(len(meeting.title), 80),
+        f"{_('Date')}: {span.starts_at:%Y-%m-%d}",
+        f"{_('Time')}: {span.times} ({span.offset_label})",
+        f"{_('Modality')}: {meeting.get_modality_display()}"
+        + (f" · {meeting.video_call_platform}" if meeting.video_call_platform else ""),
+        "",
+    ]
+    widths = (TEXT_TIME_WIDTH, TEXT_ACTIVITY_WIDTH, TEXT_PARTICIPANTS_WIDTH)
+    lines.append(document.time_heading)
+    heading = ("", _("Activity"), _("Participants"))
+    lines.append("  ".join(cell.ljust(width) for cell, width in zip(heading, widths, strict=True)).rstrip())
+    lines.append("  ".join("-" * width for width in widths))
+    for time, activity, participants, is_topic in document.rows():
+        activity = wrap(activity, widths[1]) if is_topic else wrap(f"· {activity}", widths[1], indent="  ")
+        columns = [wrap(time, widths[0]), activity, wrap(participants, widths[2])]
+        for index in range(max(len(column) for column in columns)):
+            cells = [column[index] if index < len(column) else "" for column in columns]
+            lines.append(
+                "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+            )
+    lines.extend(["", document.url, ""])
+    return "\n".join(lines)
