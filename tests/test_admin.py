@@ -18,7 +18,7 @@ SECRETARIAT_PERMISSIONS = sorted(
         for model in ["meeting", "agendaitem", "agendaparticipant", "person", "organisation"]
         for action in ["add", "change", "delete", "view"]
     ]
-    + ["view_conference", "view_country", "view_presidency"]
+    + ["view_conference", "view_country", "view_presidency", "keep_time"]
 )
 
 

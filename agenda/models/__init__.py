@@ -1,0 +1,30 @@
+"""The app's models, one module per subject; import them from here."""
+
+from .live import LiveEvent
+from .meetings import (
+    AgendaItem,
+    AgendaParticipant,
+    CalendarVersioned,
+    Meeting,
+    MeetingQuerySet,
+    load_agendas,
+    to_roman,
+)
+from .people import Conference, Country, Organisation, Person, Presidency, PresidencyQuerySet
+
+__all__ = [
+    "AgendaItem",
+    "AgendaParticipant",
+    "CalendarVersioned",
+    "Conference",
+    "Country",
+    "LiveEvent",
+    "Meeting",
+    "MeetingQuerySet",
+    "Organisation",
+    "Person",
+    "Presidency",
+    "PresidencyQuerySet",
+    "load_agendas",
+    "to_roman",
+]
