@@ -19,32 +19,85 @@ def let_the_secretariat_keep_time(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agenda', '0004_content_in_three_languages'),
+        ("agenda", "0004_content_in_three_languages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='meeting',
-            options={'ordering': ['-starts_at'], 'permissions': [('keep_time', 'Can keep time during a meeting')], 'verbose_name': 'meeting', 'verbose_name_plural': 'meetings'},
+            name="meeting",
+            options={
+                "ordering": ["-starts_at"],
+                "permissions": [("keep_time", "Can keep time during a meeting")],
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+            },
         ),
         migrations.CreateModel(
-            name='LiveEvent',
+            name="LiveEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('start_meeting', 'Start the meeting'), ('start_item', 'Start an item'), ('next', 'Next item'), ('pause', 'Pause'), ('resume', 'Resume'), ('adjust', 'Change the time of the running item'), ('end_meeting', 'End the meeting')], max_length=20, verbose_name='action')),
-                ('minutes', models.SmallIntegerField(blank=True, null=True, verbose_name='minutes')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('item', models.ForeignKey(blank=True, help_text='The item started, or the one a “next” ended.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='live_events', to='agenda.agendaitem', verbose_name='agenda item')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='live_events', to='agenda.meeting', verbose_name='meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("start_meeting", "Start the meeting"),
+                            ("start_item", "Start an item"),
+                            ("next", "Next item"),
+                            ("pause", "Pause"),
+                            ("resume", "Resume"),
+                            ("adjust", "Change the time of the running item"),
+                            ("end_meeting", "End the meeting"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("minutes", models.SmallIntegerField(blank=True, null=True, verbose_name="minutes")),
+                ("at", models.DateTimeField(verbose_name="at")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The item started, or the one a “next” ended.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="live_events",
+                        to="agenda.agendaitem",
+                        verbose_name="agenda item",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="live_events",
+                        to="agenda.meeting",
+                        verbose_name="meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'live clock action',
-                'verbose_name_plural': 'live clock actions',
-                'ordering': ['at', 'id'],
+                "verbose_name": "live clock action",
+                "verbose_name_plural": "live clock actions",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.RunPython(let_the_secretariat_keep_time, migrations.RunPython.noop),

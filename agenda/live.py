@@ -1,0 +1,434 @@
+"""The live clock: replay the timekeeper's actions, project the rest of the agenda, act.
+
+`replay()` and `project()` are pure: they take the actions and `now`, so tests
+drive a whole meeting with a clock they control. The actions (`start_meeting`,
+`next_item`…) check the replayed state, append one `LiveEvent` in a
+transaction that locks the meeting, and make the cached state stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .cache import bump_content_version
+from .models import AgendaItem, LiveEvent, Meeting
+
+Kind = LiveEvent.Kind
+# The most a timekeeper may add or take away from the running item in one press.
+MAX_ADJUST_MINUTES = 120
+
+
+class LiveActionRefused(ValidationError):
+    """An action that does not fit the meeting's state; nothing was recorded."""
+
+
+@dataclass
+class ItemClock:
+    """One topic's plan and what happened to it."""
+
+    item: AgendaItem
+    planned_start: datetime
+    planned_end: datetime
+    extra: timedelta = timedelta(0)
+    actual_start: datetime | None = None
+    actual_end: datetime | None = None
+    paused: timedelta = timedelta(0)
+
+    @property
+    def allotted(self) -> timedelta:
+        return self.planned_end - self.planned_start + self.extra
+
+    @property
+    def is_done(self) -> bool:
+        return self.actual_end is not None
+
+
+@dataclass
+class Replay:
+    """The meeting's clock after every recorded action: no `now` in it."""
+
+    items: list[ItemClock]
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    current: ItemClock | None = None
+    paused_since: datetime | None = None
+    version: int = 0
+
+    @property
+    def status(self) -> str:
+        if self.ended_at:
+            return "ended"
+        if self.started_at is None:
+            return "not_started"
+        return "paused" if self.paused_since else "running"
+
+    def clock_for(self, item_id) -> ItemClock | None:
+        return next((clock for clock in self.items if clock.item.pk == item_id), None)
+
+    def after(self, clock: ItemClock) -> ItemClock | None:
+        index = self.items.index(clock)
+        return self.items[index + 1] if index + 1 < len(self.items) else None
+
+
+def topics_on_the_clock(agenda: list[AgendaItem]) -> list[AgendaItem]:
+    """The items the clock runs through: timed topics that are not cancelled, in order."""
+    return [item for item in agenda if item.starts_at and not item.is_cancelled]
+
+
+def replay(agenda: list[AgendaItem], events: list[LiveEvent]) -> Replay:
+    """Rebuild the clock from the recorded actions, in order."""
+    clocks = [ItemClock(item, item.starts_at, item.ends_at) for item in topics_on_the_clock(agenda)]
+    state = Replay(items=clocks)
+    for event in events:
+        apply(state, event)
+        state.version += 1
+    return state
+
+
+def stop_current(state: Replay, at: datetime) -> None:
+    if state.current is None:
+        return
+    if state.paused_since is not None:
+        state.current.paused += at - state.paused_since
+        state.paused_since = None
+    state.current.actual_end = at
+    state.current = None
+
+
+def begin(state: Replay, clock: ItemClock, at: datetime) -> None:
+    stop_current(state, at)
+    if clock.actual_start is None:
+        clock.actual_start = at
+    elif clock.actual_end is not None:
+        # Taken up again: the time between is a pause, not time spent on it.
+        clock.paused += at - clock.actual_end
+    clock.actual_end = None
+    state.current = clock
+
+
+def apply(state: Replay, event: LiveEvent) -> None:
+    at = event.at
+    if event.kind in (Kind.START_MEETING, Kind.START_ITEM):
+        state.started_at = state.started_at or at
+        clock = state.clock_for(event.item_id) if event.item_id else state.items[0] if state.items else None
+        if clock:
+            begin(state, clock, at)
+    elif event.kind == Kind.NEXT:
+        ending = state.current
+        following = state.after(ending) if ending else None
+        if following:
+            begin(state, following, at)
+        else:
+            stop_current(state, at)
+    elif event.kind == Kind.PAUSE:
+        state.paused_since = at
+    elif event.kind == Kind.RESUME:
+        if state.current and state.paused_since:
+            state.current.paused += at - state.paused_since
+        state.paused_since = None
+    elif event.kind == Kind.ADJUST and state.current:
+        state.current.extra += timedelta(minutes=event.minutes)
+    elif event.kind == Kind.END_MEETING:
+        stop_current(state, at)
+        state.ended_at = at
+
+
+@dataclass
+class ItemProjection:
+    clock: ItemClock
+    status: str  # done, now, next, upcoming
+    start: datetime
+    end: datetime
+
+    @property
+    def item(self) -> AgendaItem:
+        return self.clock.item
+
+    @property
+    def moved(self) -> bool:
+        """Whether the projected or actual times differ from the plan by a minute or more."""
+        return abs(self.start - self.clock.planned_start) >= timedelta(minutes=1) or abs(
+            self.end - self.clock.planned_end
+        ) >= timedelta(minutes=1)
+
+
+@dataclass
+class Projection:
+    """The clock read at `now`: what runs, what is next, and when the rest should happen."""
+
+    state: Replay
+    now: datetime
+    items: list[ItemProjection] = field(default_factory=list)
+
+    @property
+    def current(self) -> ItemProjection | None:
+        return next((row for row in self.items if row.status == "now"), None)
+
+    @property
+    def next(self) -> ItemProjection | None:
+        return next((row for row in self.items if row.status == "next"), None)
+
+    @property
+    def projected_end(self) -> datetime | None:
+        return self.items[-1].end if self.items else None
+
+    @property
+    def planned_end(self) -> datetime | None:
+        return self.items[-1].clock.planned_end if self.items else None
+
+    @property
+    def delay(self) -> timedelta:
+        """Positive when the meeting runs late: its projected end against its planned end."""
+        if not self.items:
+            return timedelta(0)
+        return self.projected_end - self.planned_end
+
+    @property
+    def delay_minutes(self) -> int:
+        return round(self.delay.total_seconds() / 60)
+
+    @property
+    def remaining(self) -> timedelta | None:
+        """Time left on the running item; negative once it overruns."""
+        current = self.current
+        if current is None:
+            return None
+        return current.clock.allotted - elapsed(current.clock, self.state, self.now)
+
+
+def elapsed(clock: ItemClock, state: Replay, now: datetime) -> timedelta:
+    """Time spent on an item so far, pauses left out."""
+    if clock.actual_start is None:
+        return timedelta(0)
+    until = clock.actual_end or (state.paused_since if state.current is clock and state.paused_since else now)
+    return until - clock.actual_start - clock.paused
+
+
+def project(state: Replay, now: datetime) -> Projection:
+    """Place every topic: done ones where they happened, the rest after what runs now.
+
+    An item does not start before its planned time unless the timekeeper starts
+    it early, so a meeting that runs ahead waits, and one that runs late pushes
+    everything after it.
+    """
+    projection = Projection(state=state, now=now)
+    cursor = now if state.started_at is None or state.ended_at is None else None
+    current = state.current
+    if current is not None:
+        ongoing_pause = now - state.paused_since if state.paused_since else timedelta(0)
+        cursor = max(now, current.actual_start + current.allotted + current.paused + ongoing_pause)
+    next_found = False
+    for clock in state.items:
+        if clock is current:
+            projection.items.append(ItemProjection(clock, "now", clock.actual_start, cursor))
+        elif clock.is_done:
+            projection.items.append(ItemProjection(clock, "done", clock.actual_start, clock.actual_end))
+        elif state.ended_at:
+            projection.items.append(ItemProjection(clock, "skipped", clock.planned_start, clock.planned_end))
+        else:
+            start = max(clock.planned_start, cursor)
+            status = "upcoming" if next_found else "next"
+            next_found = True
+            projection.items.append(ItemProjection(clock, status, start, start + clock.allotted))
+            cursor = start + clock.allotted
+    return projection
+
+
+def snapshot(state: Replay) -> dict:
+    """The clock as plain data for the live page's script: no `now` in it, so it can be cached.
+
+    Times are milliseconds since the epoch; the script adds the server's time
+    (sent apart, in a header) and counts down on its own between polls.
+    """
+
+    def ms(moment: datetime | None) -> int | None:
+        return round(moment.timestamp() * 1000) if moment else None
+
+    return {
+        "status": state.status,
+        "version": state.version,
+        "started_at": ms(state.started_at),
+        "ended_at": ms(state.ended_at),
+        "paused_since": ms(state.paused_since),
+        "current": str(state.current.item.uuid) if state.current else None,
+        "items": [
+            {
+                "id": str(clock.item.uuid),
+                "title": clock.item.title,
+                "participants": clock.item.participants_text(),
+                "planned_start": ms(clock.planned_start),
+                "planned_end": ms(clock.planned_end),
+                "allotted_seconds": round(clock.allotted.total_seconds()),
+                "actual_start": ms(clock.actual_start),
+                "actual_end": ms(clock.actual_end),
+                "paused_seconds": round(clock.paused.total_seconds()),
+            }
+            for clock in state.items
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One topic, planned against actual, for the report after the meeting."""
+
+    item: AgendaItem
+    planned_start: datetime
+    planned_end: datetime
+    actual_start: datetime | None
+    actual_end: datetime | None
+    paused: timedelta
+
+    @property
+    def planned_minutes(self) -> int:
+        return minutes_between(self.planned_start, self.planned_end)
+
+    @property
+    def actual_minutes(self) -> int | None:
+        if self.actual_start is None or self.actual_end is None:
+            return None
+        return minutes_between(self.actual_start, self.actual_end) - round(self.paused.total_seconds() / 60)
+
+    @property
+    def overrun_minutes(self) -> int | None:
+        """Minutes spent beyond the plan (negative when shorter)."""
+        return None if self.actual_minutes is None else self.actual_minutes - self.planned_minutes
+
+    @property
+    def start_delay_minutes(self) -> int | None:
+        return None if self.actual_start is None else minutes_between(self.planned_start, self.actual_start)
+
+
+def minutes_between(start: datetime, end: datetime) -> int:
+    return round((end - start).total_seconds() / 60)
+
+
+def report(state: Replay) -> list[ReportRow]:
+    return [
+        ReportRow(
+            item=clock.item,
+            planned_start=clock.planned_start,
+            planned_end=clock.planned_end,
+            actual_start=clock.actual_start,
+            actual_end=clock.actual_end,
+            paused=clock.paused,
+        )
+        for clock in state.items
+    ]
+
+
+def total_delay_minutes(state: Replay) -> int | None:
+    """How much later than planned the meeting ended; None until it has."""
+    if not state.ended_at or not state.items:
+        return None
+    return minutes_between(state.items[-1].planned_end, state.ended_at)
+
+
+# Actions ---------------------------------------------------------------------------------------
+
+
+def load_replay(meeting: Meeting, agenda: list[AgendaItem] | None = None) -> Replay:
+    return replay(meeting.agenda() if agenda is None else agenda, list(meeting.live_events.all()))
+
+
+def refuse(message: str) -> None:
+    raise LiveActionRefused(message, code="refused")
+
+
+@transaction.atomic
+def record(
+    meeting: Meeting,
+    kind: str,
+    *,
+    by,
+    at: datetime,
+    item: AgendaItem | None = None,
+    minutes: int | None = None,
+) -> Replay:
+    """Check `kind` against the replayed state, then store it. Return the new state."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PUBLISHED:
+        refuse(_("The clock runs only for a published meeting."))
+    state = load_replay(meeting)
+    check(state, kind, item=item, minutes=minutes)
+    event = LiveEvent.objects.create(meeting=meeting, kind=kind, item=item, minutes=minutes, at=at, by=by)
+    apply(state, event)
+    state.version += 1
+    transaction.on_commit(bump_content_version)
+    return state
+
+
+def check(state: Replay, kind: str, *, item: AgendaItem | None, minutes: int | None) -> None:
+    """Refuse an action that does not fit the state, with a message for the timekeeper."""
+    if state.status == "ended":
+        refuse(_("The meeting has ended."))
+    if not state.items:
+        refuse(_("The agenda has no timed items to run."))
+    if kind == Kind.START_MEETING and state.status != "not_started":
+        refuse(_("The meeting has already started."))
+    if state.status == "not_started" and kind not in (Kind.START_MEETING, Kind.START_ITEM):
+        refuse(_("Start the meeting first."))
+    if kind == Kind.START_ITEM:
+        if item is None or state.clock_for(item.pk) is None:
+            refuse(_("Choose an item of this meeting's agenda."))
+        if state.current is not None and state.current.item.pk == item.pk:
+            refuse(_("“%(item)s” is already running.") % {"item": item.title})
+    if kind == Kind.NEXT:
+        if state.current is None:
+            refuse(_("No item is running: start one."))
+        if item is None or state.current.item.pk != item.pk:
+            # Two timekeepers pressed "next" together: the second one names an item already ended.
+            refuse(
+                _("“%(item)s” is no longer running: the clock has moved on. Check the console and try again.")
+                % {"item": item.title if item else "?"}
+            )
+        if state.after(state.current) is None:
+            refuse(_("This is the last item: end the meeting instead."))
+    if kind == Kind.PAUSE:
+        if state.current is None:
+            refuse(_("No item is running."))
+        if state.paused_since:
+            refuse(_("The clock is already paused."))
+    if kind == Kind.RESUME and not state.paused_since:
+        refuse(_("The clock is not paused."))
+    if kind == Kind.ADJUST:
+        if state.current is None:
+            refuse(_("No item is running."))
+        if minutes is None or minutes == 0 or abs(minutes) > MAX_ADJUST_MINUTES:
+            refuse(_("Add or take away between 1 and %(limit)d minutes.") % {"limit": MAX_ADJUST_MINUTES})
+        if state.current.allotted + timedelta(minutes=minutes) <= timedelta(0):
+            refuse(_("The item would have no time left: take away fewer minutes."))
+
+
+def start_meeting(meeting: Meeting, *, by, at: datetime) -> Replay:
+    return record(meeting, Kind.START_MEETING, by=by, at=at)
+
+
+def start_item(meeting: Meeting, item: AgendaItem, *, by, at: datetime) -> Replay:
+    return record(meeting, Kind.START_ITEM, by=by, at=at, item=item)
+
+
+def next_item(meeting: Meeting, ending: AgendaItem, *, by, at: datetime) -> Replay:
+    """End `ending` and start the one after it; refused if `ending` is not what runs now."""
+    return record(meeting, Kind.NEXT, by=by, at=at, item=ending)
+
+
+def pause(meeting: Meeting, *, by, at: datetime) -> Replay:
+    return record(meeting, Kind.PAUSE, by=by, at=at)
+
+
+def resume(meeting: Meeting, *, by, at: datetime) -> Replay:
+    return record(meeting, Kind.RESUME, by=by, at=at)
+
+
+def adjust(meeting: Meeting, minutes: int, *, by, at: datetime) -> Replay:
+    return record(meeting, Kind.ADJUST, by=by, at=at, minutes=minutes)
+
+
+def end_meeting(meeting: Meeting, *, by, at: datetime) -> Replay:
+    return record(meeting, Kind.END_MEETING, by=by, at=at)
