@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgendaItem, Meeting
+from . import live
+from .models import AgendaItem, LiveEvent, Meeting
 from .scheduling import MAX_SHIFT_MINUTES
 from .validators import overlap_messages
 
@@ -162,3 +163,38 @@ class TimeZoneForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_class = "zone-form d-flex flex-wrap align-items-end gap-2"
         self.helper.add_input(Submit("", _("Show times"), css_class="btn-sm"))
+
+
+class LiveActionForm(forms.Form):
+    """A timekeeper's button: which action, on which item, by how many minutes."""
+
+    action = forms.ChoiceField(choices=LiveEvent.Kind.choices)
+    item = forms.UUIDField(required=False)
+    minutes = forms.IntegerField(required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean_item(self) -> AgendaItem | None:
+        value = self.cleaned_data["item"]
+        if value is None:
+            return None
+        item = self.meeting.agenda_items.filter(uuid=value).first()
+        if item is None:
+            raise forms.ValidationError(_("That item is not on this meeting's agenda."))
+        return item
+
+    def perform(self, *, by, at):
+        action, item, minutes = (self.cleaned_data[name] for name in ("action", "item", "minutes"))
+        if action == LiveEvent.Kind.START_MEETING:
+            return live.start_meeting(self.meeting, by=by, at=at)
+        if action == LiveEvent.Kind.START_ITEM:
+            return live.start_item(self.meeting, item, by=by, at=at)
+        if action == LiveEvent.Kind.NEXT:
+            return live.next_item(self.meeting, item, by=by, at=at)
+        if action == LiveEvent.Kind.ADJUST:
+            return live.adjust(self.meeting, minutes, by=by, at=at)
+        return getattr(live, {"pause": "pause", "resume": "resume", "end_meeting": "end_meeting"}[action])(
+            self.meeting, by=by, at=at
+        )

@@ -21,6 +21,8 @@ from .models import AgendaItem, LiveEvent, Meeting
 Kind = LiveEvent.Kind
 # The most a timekeeper may add or take away from the running item in one press.
 MAX_ADJUST_MINUTES = 120
+# Pages start following the clock this long before a meeting's planned start (and after its end).
+LIVE_WINDOW_MINUTES = 60
 
 
 class LiveActionRefused(ValidationError):
@@ -164,6 +166,20 @@ class Projection:
     state: Replay
     now: datetime
     items: list[ItemProjection] = field(default_factory=list)
+
+    @property
+    def is_live(self) -> bool:
+        """Whether pages should follow the clock: it runs, or the meeting is about to start."""
+        if self.state.status in ("running", "paused"):
+            return True
+        if self.state.status == "ended" or not self.items:
+            return False
+        window = timedelta(minutes=LIVE_WINDOW_MINUTES)
+        return self.items[0].clock.planned_start - window <= self.now <= self.items[-1].clock.planned_end + window
+
+    @property
+    def shows_banner(self) -> bool:
+        return self.is_live or self.state.status == "ended"
 
     @property
     def current(self) -> ItemProjection | None:

@@ -13,6 +13,11 @@ urlpatterns = [
     path("meetings/<slug:slug>/items/<uuid:item>.ics", views.item_ical, name="item-ical"),
     path("meetings/<slug:slug>/agenda.pdf", views.agenda_pdf, name="meeting-agenda-pdf"),
     path("meetings/<slug:slug>/agenda.txt", views.agenda_text, name="meeting-agenda-text"),
+    path("meetings/<slug:slug>/live.json", views.live_state, name="live-state"),
+    path("meetings/<slug:slug>/speaker/", views.speaker_view, name="speaker-view"),
+    path("meetings/<slug:slug>/timekeeper/", views.timekeeper, name="timekeeper"),
+    path("meetings/<slug:slug>/timekeeper/action/", views.timekeeper_action, name="timekeeper-action"),
+    path("meetings/<slug:slug>/report/", views.live_report, name="live-report"),
     path("api/meetings/", views.api_meeting_list, name="api-meeting-list"),
     path("api/meetings/<slug:slug>/", views.api_meeting_detail, name="api-meeting-detail"),
 ]

@@ -1,20 +1,23 @@
 """Public pages, calendar feeds and the JSON schedule: thin views over models, ical and api."""
 
+import csv
 import json
 from collections.abc import Callable
 from uuid import UUID
 
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from . import api, documents, ical, zones
+from . import api, charts, documents, ical, live, zones
 from .cache import CachedDocument, cached_document
-from .forms import TimeZoneForm
+from .forms import LiveActionForm, TimeZoneForm
 from .models import Meeting, load_agendas
 
 # Polling clients and proxies may reuse a feed for this long before asking again;
@@ -25,6 +28,8 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 # Remembers the reader's own time zone, chosen or detected by the browser.
 VIEWER_ZONE_COOKIE = "plenary_tz"
 VIEWER_ZONE_COOKIE_SECONDS = 365 * 24 * 60 * 60
+# Live state is polled every few seconds: always revalidate, and 304 until an action changes it.
+LIVE_CACHE_CONTROL = {"no_cache": True, "public": True}
 
 
 @require_safe
@@ -47,12 +52,14 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     requested = request.GET.get("tz")
     viewer_zone, refused_zone = zones.choose_viewer_zone(requested, request.COOKIES.get(VIEWER_ZONE_COOKIE))
     countries = meeting.member_countries()
+    agenda = meeting.agenda()
     response = render(
         request,
         "agenda/meeting_detail.html",
         {
             "meeting": meeting,
-            "agenda": meeting.agenda(),
+            "agenda": agenda,
+            "live": live.project(live.load_replay(meeting, agenda), timezone.now()),
             "viewer": viewer_span(meeting, viewer_zone),
             "refused_zone": refused_zone,
             "delegations": zones.delegation_times(
@@ -102,6 +109,7 @@ def serve(
     *,
     content_type: str,
     filename: str | None = None,
+    max_age: int | None = FEED_MAX_AGE_SECONDS,
 ) -> HttpResponse:
     """Answer from the cache with validators, or 304 when the client's copy is current."""
     # The page's address and language are part of what was built.
@@ -113,7 +121,10 @@ def serve(
     response = HttpResponse(document.body, content_type=content_type)
     response["ETag"] = document.etag
     response["Last-Modified"] = http_date(document.built_at.timestamp())
-    patch_cache_control(response, public=True, max_age=FEED_MAX_AGE_SECONDS)
+    if max_age is None:
+        patch_cache_control(response, **LIVE_CACHE_CONTROL)
+    else:
+        patch_cache_control(response, public=True, max_age=max_age)
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return get_conditional_response(
@@ -269,3 +280,122 @@ def api_meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
     return allow_any_origin(serve(request, f"api:meeting:{slug}", build, content_type=JSON_CONTENT_TYPE))
+
+
+# The live clock ---------------------------------------------------------------------------------
+
+
+def published_meeting_or_404(slug: str) -> Meeting:
+    return get_object_or_404(Meeting.objects.public(), slug=slug)
+
+
+@require_safe
+def live_state(request: HttpRequest, slug: str) -> HttpResponse:
+    """The clock as JSON for the live page's script; the server's time travels in a header."""
+
+    def build() -> bytes | None:
+        meeting = public_meeting(slug)
+        return as_json(live.snapshot(live.load_replay(meeting))) if meeting else None
+
+    response = serve(request, f"live:{slug}", build, content_type=JSON_CONTENT_TYPE, max_age=None)
+    response["X-Server-Time"] = str(round(timezone.now().timestamp() * 1000))
+    return response
+
+
+@require_safe
+def speaker_view(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = published_meeting_or_404(slug)
+    projection = live.project(live.load_replay(meeting), timezone.now())
+    return render(request, "agenda/speaker_view.html", {"meeting": meeting, "live": projection})
+
+
+@require_safe
+@permission_required("agenda.keep_time", raise_exception=True)
+def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, slug=slug)
+    agenda = meeting.agenda()
+    projection = live.project(live.load_replay(meeting, agenda), timezone.now())
+    return render(
+        request,
+        "agenda/timekeeper.html",
+        {
+            "meeting": meeting,
+            "live": projection,
+            "events": meeting.live_events.select_related("item", "by").order_by("-at", "-id")[:20],
+            "max_adjust": live.MAX_ADJUST_MINUTES,
+        },
+    )
+
+
+@require_POST
+@permission_required("agenda.keep_time", raise_exception=True)
+def timekeeper_action(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, slug=slug)
+    form = LiveActionForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            form.perform(by=request.user, at=timezone.now())
+        except live.LiveActionRefused as refusal:
+            messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return redirect("agenda:timekeeper", slug=slug)
+
+
+@require_safe
+@permission_required("agenda.view_meeting", raise_exception=True)
+def live_report(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, slug=slug)
+    state = live.load_replay(meeting)
+    rows = live.report(state)
+    if request.GET.get("format") == "csv":
+        return report_csv(meeting, rows)
+    return render(
+        request,
+        "agenda/live_report.html",
+        {
+            "meeting": meeting,
+            "state": state,
+            "rows": rows,
+            "total_delay": live.total_delay_minutes(state),
+            "chart": charts.timeline(meeting, rows),
+        },
+    )
+
+
+def report_csv(meeting: Meeting, rows: list[live.ReportRow]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-timing.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "item",
+            "planned_start",
+            "planned_end",
+            "planned_minutes",
+            "actual_start",
+            "actual_end",
+            "actual_minutes",
+            "overrun_minutes",
+            "start_delay_minutes",
+        ]
+    )
+
+    def local(moment):
+        return moment.astimezone(meeting.zone).isoformat() if moment else ""
+
+    for row in rows:
+        writer.writerow(
+            [
+                row.item.title,
+                local(row.planned_start),
+                local(row.planned_end),
+                row.planned_minutes,
+                local(row.actual_start),
+                local(row.actual_end),
+                "" if row.actual_minutes is None else row.actual_minutes,
+                "" if row.overrun_minutes is None else row.overrun_minutes,
+                "" if row.start_delay_minutes is None else row.start_delay_minutes,
+            ]
+        )
+    return response

@@ -123,3 +123,23 @@ def calendar_links(context, meeting) -> dict[str, str]:
             }
         ),
     }
+
+
+@register.filter
+def duration_text(value) -> str:
+    """A timedelta as a countdown: "12:05", "1:02:05", or "−2:10" once overrun."""
+    if value is None:
+        return ""
+    seconds = int(value.total_seconds())
+    sign = "−" if seconds < 0 else ""
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{sign}{minutes:02d}:{seconds:02d}"
+
+
+@register.filter
+def projection_for(live, item):
+    """The live clock's row for a topic, if the clock runs it."""
+    if live is None:
+        return None
+    return next((row for row in live.items if row.item.pk == item.pk), None)
