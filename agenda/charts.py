@@ -48,7 +48,9 @@ class Timeline:
 
 def timeline(meeting: Meeting, rows: list[ReportRow]) -> Timeline | None:
     """Scale every planned and actual span onto one axis, in the meeting's zone."""
-    moments = [m for row in rows for m in (row.planned_start, row.planned_end, row.actual_start, row.actual_end) if m]
+    moments = [
+        m for row in rows for m in (row.planned_start, row.planned_end, row.actual_start, row.actual_end) if m
+    ]
     if not moments:
         return None
     first, last = min(moments), max(moments)

@@ -175,7 +175,11 @@ class Projection:
         if self.state.status == "ended" or not self.items:
             return False
         window = timedelta(minutes=LIVE_WINDOW_MINUTES)
-        return self.items[0].clock.planned_start - window <= self.now <= self.items[-1].clock.planned_end + window
+        return (
+            self.items[0].clock.planned_start - window
+            <= self.now
+            <= self.items[-1].clock.planned_end + window
+        )
 
     @property
     def shows_banner(self) -> bool:
