@@ -92,6 +92,11 @@ if (root && root.dataset.poll) {
       if (response.status === 200) {
         state = await response.json();
         etag = response.headers.get("ETag");
+        const shown = root.dataset.reloadFromVersion;
+        if (shown !== undefined && String(state.version) !== shown) {
+          window.location.reload();
+          return;
+        }
       }
     } catch (error) {
       // Offline for a moment: keep counting from the last state.
