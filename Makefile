@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.package-lock.json
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format messages
+.PHONY: install run test lint format messages bench
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ format: install
 messages: install
 	$(PY) manage.py makemessages --locale es --locale en --locale pt --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --no-obsolete
 	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore "node_modules/*"
+
+# Figures, not a pass/fail test: requests/s and database hits per endpoint (bench/run.py).
+bench: install
+	$(PY) bench/run.py

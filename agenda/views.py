@@ -16,7 +16,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_POST, require_safe
 
 from . import api, charts, documents, ical, live, zones
-from .cache import CachedDocument, cached_document
+from .cache import CachedDocument, cached_document, content_version
 from .forms import LiveActionForm, TimeZoneForm
 from .models import Meeting, load_agendas
 
@@ -59,6 +59,8 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "meeting": meeting,
             "agenda": agenda,
+            # Cached fragments of the page are keyed by it, so an edit refreshes them.
+            "content_version": content_version(),
             "live": live.project(live.load_replay(meeting, agenda), timezone.now()),
             "viewer": viewer_span(meeting, viewer_zone),
             "refused_zone": refused_zone,
@@ -67,7 +69,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "zone_form": TimeZoneForm(
                 initial={"tz": viewer_zone or meeting.time_zone},
-                choices=zones.grouped_zone_choices(countries, meeting.starts_at),
+                choices=zones.grouped_zone_choices(tuple(countries), meeting.starts_at),
             ),
         },
     )

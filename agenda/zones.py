@@ -3,7 +3,7 @@
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import pytz
 
@@ -45,9 +45,15 @@ def gmt_label(offset: timedelta | None) -> str:
     return f"GMT{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
+@cache
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """The zone object, kept: zoneinfo only keeps the last few, and pages read hundreds."""
+    return zoneinfo.ZoneInfo(name)
+
+
 def gmt_label_at(moment: datetime, time_zone: str) -> str:
     """Return the offset of `time_zone` at the aware datetime `moment`."""
-    return gmt_label(moment.astimezone(zoneinfo.ZoneInfo(time_zone)).utcoffset())
+    return gmt_label(moment.astimezone(zone(time_zone)).utcoffset())
 
 
 # Where "what time is it for a delegation" is read by default: each member
@@ -125,14 +131,14 @@ class LocalSpan:
 
 
 def local_span(
-    starts_at: datetime, ends_at: datetime, zone: str, reference_day: date, *, city: str | None = None
+    starts_at: datetime, ends_at: datetime, zone_name: str, reference_day: date, *, city: str | None = None
 ) -> LocalSpan:
     """Read a span in `zone`; `day_shift` says how many days its start is from `reference_day`."""
-    tz = zoneinfo.ZoneInfo(zone)
+    tz = zone(zone_name)
     start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
     return LocalSpan(
-        zone=zone,
-        label=f"{city or city_name(zone)} · {gmt_label(start.utcoffset())}",
+        zone=zone_name,
+        label=f"{city or city_name(zone_name)} · {gmt_label(start.utcoffset())}",
         starts_at=start,
         ends_at=end,
         day_shift=(start.date() - reference_day).days,
@@ -177,18 +183,22 @@ def delegation_times(
     return rows
 
 
-def grouped_zone_choices(countries: list[tuple[str, str]], moment: datetime) -> list[tuple[str, list]]:
-    """Choices for a zone selector: each member country's zones first, then every other zone."""
+@lru_cache(maxsize=64)
+def grouped_zone_choices(countries: tuple[tuple[str, str], ...], moment: datetime) -> list[tuple[str, list]]:
+    """Choices for a zone selector: each member country's zones first, then every other zone.
+
+    Kept per meeting date: the labels carry each zone's offset on that date.
+    """
     groups, listed = [], set()
     for code, name in countries:
-        zones = country_time_zones(code)
+        names = country_time_zones(code)
         capital_zone = CAPITALS.get(code, (None, None))[1]
-        if capital_zone in zones:
-            zones.remove(capital_zone)
-            zones.insert(0, capital_zone)
-        groups.append((name, [(zone, zone_label(zone, moment)) for zone in zones]))
-        listed.update(zones)
-    others = [(zone, zone_label(zone, moment)) for zone in time_zone_names() if zone not in listed]
+        if capital_zone in names:
+            names.remove(capital_zone)
+            names.insert(0, capital_zone)
+        groups.append((name, [(each, zone_label(each, moment)) for each in names]))
+        listed.update(names)
+    others = [(each, zone_label(each, moment)) for each in time_zone_names() if each not in listed]
     return [*groups, ("…", others)]
 
 

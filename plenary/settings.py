@@ -75,6 +75,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# `make bench` reads each response's SQL query count from a header.
+QUERY_COUNT_HEADER = env_flag("DJANGO_QUERY_COUNT_HEADER")
+if QUERY_COUNT_HEADER:
+    MIDDLEWARE.insert(0, "agenda.middleware.QueryCountHeaderMiddleware")
+
 ROOT_URLCONF = "plenary.urls"
 
 TEMPLATES = [
