@@ -131,7 +131,9 @@ def main() -> None:
     try:
         for _ in range(100):
             try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/")
+                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                probe.request("GET", "/static/agenda/css/site.css")
+                probe.getresponse().read()
                 break
             except OSError:
                 time.sleep(0.1)
