@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.package-lock.json
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format messages bench
+.PHONY: install run test pytest lint format messages bench serve-prod
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,10 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint $(NODE_INSTALLED)
+test: lint pytest
+
+# The suite alone, against whatever DATABASE_URL and REDIS_URL say (.ci/run's PostgreSQL pass).
+pytest: install $(NODE_INSTALLED)
 	$(VENV)/bin/pytest
 
 format: install
@@ -47,3 +50,11 @@ messages: install
 # Figures, not a pass/fail test: requests/s and database hits per endpoint (bench/run.py).
 bench: install
 	$(PY) bench/run.py
+
+# Production-style serving: gunicorn, hashed and compressed static files from whitenoise,
+# DEBUG off, settings from the environment (see README, "Deploying").
+WORKERS ?= 2
+serve-prod: install
+	DJANGO_STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_STATIC_MANIFEST=1 $(PY) manage.py migrate --noinput
+	DJANGO_STATIC_MANIFEST=1 $(VENV)/bin/gunicorn plenary.wsgi --workers $(WORKERS) --bind $(HOST) --access-logfile -

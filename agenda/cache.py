@@ -48,7 +48,8 @@ def cached_document(name: str, build: Callable[[], bytes | None]) -> CachedDocum
     `build` returns None for what does not exist (a draft, an unknown slug);
     that answer is not cached, so publishing shows at once.
     """
-    key = f"agenda:document:{content_version()}:{name}"
+    # Hashed: names carry addresses and slugs of any length, and some caches cap keys at 250.
+    key = f"agenda:document:{content_version()}:{hashlib.sha256(name.encode()).hexdigest()}"
     document = cache.get(key)
     if document is None:
         body = build()

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 from agenda.models import Meeting
 
@@ -28,6 +29,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             for obj in objects:
                 obj.save()
+            # Rows came with their ids: move PostgreSQL's sequences past them, as loaddata does.
+            models = {type(obj.object) for obj in objects}
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(statement)
             # loaddata skips model validation; check every row now, and keep none if one fails.
             for obj in objects:
                 instance = type(obj.object).objects.get(pk=obj.object.pk)
