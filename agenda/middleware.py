@@ -1,8 +1,21 @@
-"""Request-wide behaviour: the `?lang=` parameter, and the query count the benchmarks read."""
+"""Request-wide behaviour: `?lang=`, 503 while a backing service is down, the benchmarks' query count."""
 
+import logging
+
+import redis.exceptions
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
+# What a lost connection to PostgreSQL or Redis raises.
+UNAVAILABLE_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
 
 
 class QueryLanguageMiddleware:
@@ -44,4 +57,34 @@ class QueryCountHeaderMiddleware:
         with connection.execute_wrapper(counting):
             response = self.get_response(request)
         response["X-DB-Queries"] = str(count)
+        return response
+
+
+class ServiceUnavailableMiddleware:
+    """Answer 503 with a plain message while the database or the cache is unreachable.
+
+    Nothing is half-written: each write runs in a transaction that the failure
+    rolls back. Django reconnects on the next request, so the app recovers by
+    itself once the service is back.
+    """
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, UNAVAILABLE_ERRORS):
+            return None
+        logger.error("Service unavailable: %s", exception)
+        response = HttpResponse(
+            "The service is briefly unavailable. Please try again in a minute.\n"
+            "El servicio no está disponible por un momento. Inténtelo de nuevo en un minuto.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response

@@ -172,3 +172,20 @@ def test_two_app_servers_agree_on_pages_feeds_and_live_state(two_servers, django
     page_one, page_two = get(first, SEED)[1].decode(), get(second, SEED)[1].decode()
     assert "(actualizada)" in page_one and "(actualizada)" in page_two
     assert 'data-live="now-title">Apertura' in page_one and 'data-live="now-title">Apertura' in page_two
+
+
+def test_an_unreachable_cache_gets_a_503_and_the_app_recovers(client, seed_meeting, settings):
+    working = settings.CACHES
+    # Django rebuilds its cache connections when the setting changes.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+    for path in [SEED + "agenda.ics", SEED + "live.json", SEED]:
+        response = client.get(path)
+        assert (response.status_code, response["Retry-After"]) == (503, "30"), path
+        assert response.content.decode().startswith("The service is briefly unavailable."), path
+    settings.CACHES = working
+    assert client.get(SEED + "agenda.ics").status_code == 200
