@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -182,8 +183,17 @@ class Projection:
         )
 
     @property
+    def render_key(self) -> str:
+        """What server-rendered live markup depends on: the actions, and the minute while it runs."""
+        return f"{self.state.version}:{self.now:%Y%m%d%H%M}" if self.is_live else str(self.state.version)
+
+    @property
     def shows_banner(self) -> bool:
         return self.is_live or self.state.status == "ended"
+
+    @cached_property
+    def by_item_id(self) -> dict[int, ItemProjection]:
+        return {row.item.pk: row for row in self.items}
 
     @property
     def current(self) -> ItemProjection | None:

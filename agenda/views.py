@@ -39,7 +39,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "agenda/meeting_list.html",
-        {"upcoming": meetings.upcoming(now), "past": meetings.past(now)},
+        {
+            "upcoming": meetings.upcoming(now),
+            "past": meetings.past(now),
+            "content_version": content_version(),
+        },
     )
 
 

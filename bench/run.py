@@ -40,6 +40,7 @@ def manage(env: dict, *args: str) -> str:
 def prepare(env: dict) -> None:
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "load_seed")
+    manage(env, "make_bench_data", "--meetings", "100", "--topics", "40", "--big", "1000")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     # The clock runs, as during the plenary the viewers follow.
     manage(
@@ -56,14 +57,15 @@ def load(port: int, path: str, *, conditional: bool) -> dict:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     reached_database = 0
+    queries = 0
     lock = threading.Lock()
     deadline = time.perf_counter() + SECONDS
 
     def client() -> None:
-        nonlocal reached_database
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        nonlocal reached_database, queries
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         etag = None
-        mine, counts, hits = [], {}, 0
+        mine, counts, hits, total_queries = [], {}, 0, 0
         while time.perf_counter() < deadline:
             headers = {"If-None-Match": etag} if conditional and etag else {}
             started = time.perf_counter()
@@ -73,7 +75,9 @@ def load(port: int, path: str, *, conditional: bool) -> dict:
             mine.append(time.perf_counter() - started)
             counts[response.status] = counts.get(response.status, 0) + 1
             etag = response.getheader("ETag") or etag
-            if int(response.getheader("X-DB-Queries") or 0) > 0:
+            made = int(response.getheader("X-DB-Queries") or 0)
+            total_queries += made
+            if made > 0:
                 hits += 1
         connection.close()
         with lock:
@@ -81,6 +85,7 @@ def load(port: int, path: str, *, conditional: bool) -> dict:
             for status, count in counts.items():
                 statuses[status] = statuses.get(status, 0) + count
             reached_database += hits
+            queries += total_queries
 
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
     started = time.perf_counter()
@@ -97,7 +102,38 @@ def load(port: int, path: str, *, conditional: bool) -> dict:
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "statuses": statuses,
         "reached_database": reached_database,
+        "queries_per_request": queries / max(len(latencies), 1),
     }
+
+
+def worker_memory_mb(master_pid: int) -> float:
+    """Peak resident memory (VmHWM) of the gunicorn worker under `master_pid`."""
+    peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master_pid):
+            peak = max(peak, int(fields.get("VmHWM", "0 kB").split()[0]))
+    return peak / 1024
+
+
+def first_render_ms(env: dict) -> str:
+    """Time one build after an edit (cache emptied): the long meeting's feed and the seed page."""
+    code = (
+        "import time; from django.core.cache import cache; from django.test import Client;"
+        "c = Client(HTTP_HOST='127.0.0.1'); out = [];"
+        f"paths = [('/meetings/bench-long/agenda.ics', 1000), ('/meetings/{SLUG}/', 1)];"
+        "c.get(paths[0][0]); c.get(paths[1][0]);"
+        "\nfor path, events in paths:\n"
+        "    best = 1e9\n"
+        "    for _ in range(5):\n"
+        "        cache.clear(); t = time.perf_counter(); c.get(path); best = min(best, time.perf_counter() - t)\n"
+        "    out.append(f'{path}: {best * 1000:.1f} ms' + (f' = {best * 1000 / events:.3f} ms per event' if events > 1 else ''))\n"
+        "print('; '.join(out))"
+    )
+    return manage(env, "shell", "-c", code).strip()
 
 
 def main() -> None:
@@ -107,6 +143,7 @@ def main() -> None:
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "DJANGO_QUERY_COUNT_HEADER": "1",
         "DJANGO_DEBUG": "",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     }
     prepare(env)
     port = free_port()
@@ -139,25 +176,37 @@ def main() -> None:
                 time.sleep(0.1)
         endpoints = [
             ("static file (ceiling)", "/static/agenda/css/site.css", False),
-            ("live state, polled with ETag", f"/meetings/{SLUG}/live.json", True),
-            ("live state, no ETag", f"/meetings/{SLUG}/live.json", False),
-            ("agenda feed, polled with ETag", f"/meetings/{SLUG}/agenda.ics", True),
-            ("meeting page", f"/meetings/{SLUG}/", False),
+            ("home page", "/", False),
+            ("seed meeting page", f"/meetings/{SLUG}/", False),
+            ("1,000-item meeting page", "/meetings/bench-long/", False),
+            ("meeting feed (.ics)", f"/meetings/{SLUG}.ics", False),
+            ("meeting feed, 304 polls", f"/meetings/{SLUG}.ics", True),
+            ("agenda feed, 1,000 items", "/meetings/bench-long/agenda.ics", False),
+            ("series feed (101 meetings)", "/meetings.ics", False),
+            ("series feed, 304 polls", "/meetings.ics", True),
+            ("JSON: meetings", "/api/meetings/", False),
+            ("JSON: seed meeting", f"/api/meetings/{SLUG}/", False),
+            ("live state", f"/meetings/{SLUG}/live.json", False),
+            ("live state, 304 polls", f"/meetings/{SLUG}/live.json", True),
         ]
         print(
-            f"cores: {os.cpu_count()}  app: 1 gunicorn process, 1 thread  load: {CLIENTS} clients x {SECONDS:g} s"
+            f"cores: {os.cpu_count()}  app: 1 gunicorn worker, 1 thread  load: {CLIENTS} clients x {SECONDS:g} s each"
         )
         print(
-            f"{'endpoint':32} {'req/s':>8} {'vs static':>9} {'median ms':>10} {'p99 ms':>8} {'reached DB':>11}  statuses"
+            f"{'endpoint':30} {'req/s':>7} {'vs static':>9} {'median ms':>9} {'p99 ms':>8}"
+            f" {'queries/req':>11} {'reached DB':>12}  statuses"
         )
         ceiling = None
         for name, path, conditional in endpoints:
             result = load(port, path, conditional=conditional)
             ceiling = ceiling or result["rps"]
             print(
-                f"{name:32} {result['rps']:8.0f} {result['rps'] / ceiling:8.0%} {result['median_ms']:10.2f}"
-                f" {result['p99_ms']:8.2f} {result['reached_database']:5d}/{result['requests']:<5d}  {result['statuses']}"
+                f"{name:30} {result['rps']:7.0f} {result['rps'] / ceiling:9.0%} {result['median_ms']:9.2f}"
+                f" {result['p99_ms']:8.2f} {result['queries_per_request']:11.2f}"
+                f" {result['reached_database']:6d}/{result['requests']:<6d}  {result['statuses']}"
             )
+        print(f"peak memory of the worker: {worker_memory_mb(server.pid):.0f} MB")
+        print(f"first render after an edit: {first_render_ms(env)}")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -140,6 +140,4 @@ def duration_text(value) -> str:
 @register.filter
 def projection_for(live, item):
     """The live clock's row for a topic, if the clock runs it."""
-    if live is None:
-        return None
-    return next((row for row in live.items if row.item.pk == item.pk), None)
+    return live.by_item_id.get(item.pk) if live is not None else None
