@@ -95,10 +95,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def get(port: int, path: str) -> tuple[int, bytes, dict]:
+def get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     # One public name for both, as behind a load balancer.
-    conn.request("GET", path, headers={"Accept-Language": "es", "Host": PUBLIC_HOST})
+    conn.request("GET", path, headers={"Accept-Language": "es", "Host": PUBLIC_HOST, **(headers or {})})
     response = conn.getresponse()
     return response.status, response.read(), dict(response.getheaders())
 
@@ -109,7 +109,13 @@ def two_servers(transactional_db):
     call_command("load_seed", stdout=io.StringIO())
     database = settings.DATABASES["default"]
     url = f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "", "DJANGO_ALLOWED_HOSTS": PUBLIC_HOST}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "",
+        "DJANGO_ALLOWED_HOSTS": PUBLIC_HOST,
+        "DJANGO_QUERY_COUNT_HEADER": "1",
+    }
     ports, servers = [free_port(), free_port()], []
     for port in ports:
         servers.append(
@@ -189,3 +195,40 @@ def test_an_unreachable_cache_gets_a_503_and_the_app_recovers(client, seed_meeti
         assert response.content.decode().startswith("The service is briefly unavailable."), path
     settings.CACHES = working
     assert client.get(SEED + "agenda.ics").status_code == 200
+
+
+# A subscribed calendar's poll: 10,000 of them from 50 clients at once.
+POLLS = 10_000
+POLLING_CLIENTS = 50
+
+
+@pytest.mark.skipif(
+    not SHARED_BACKENDS, reason="needs PostgreSQL and Redis, which .ci/run's second pass starts"
+)
+def test_ten_thousand_conditional_polls_never_fail_or_reach_the_database(two_servers):
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = two_servers[0]
+    path = SEED + "agenda.ics"
+    etag = get(port, path)[2]["ETag"]
+
+    def poll(count: int) -> tuple[dict, int]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        statuses, queries = {}, 0
+        for _ in range(count):
+            conn.request("GET", path, headers={"Host": PUBLIC_HOST, "If-None-Match": etag})
+            response = conn.getresponse()
+            response.read()
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            queries += int(response.getheader("X-DB-Queries"))
+        conn.close()
+        return statuses, queries
+
+    with ThreadPoolExecutor(POLLING_CLIENTS) as pool:
+        results = list(pool.map(poll, [POLLS // POLLING_CLIENTS] * POLLING_CLIENTS))
+    statuses = {}
+    for part, _ in results:
+        for status, count in part.items():
+            statuses[status] = statuses.get(status, 0) + count
+    assert statuses == {304: POLLS}
+    assert sum(queries for _, queries in results) == 0
