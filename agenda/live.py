@@ -359,6 +359,16 @@ def total_delay_minutes(state: Replay) -> int | None:
     return minutes_between(state.items[-1].planned_end, state.ended_at)
 
 
+def concerns_readers(meeting: Meeting, now: datetime) -> bool:
+    """Whether a page should show the clock: it has been used, or the meeting is about to run.
+
+    Decided from the meeting's own times and one query, so a page outside the
+    meeting's day need not load the agenda to know it has no clock to show.
+    """
+    window = timedelta(minutes=LIVE_WINDOW_MINUTES)
+    return meeting.starts_at - window <= now <= meeting.ends_at + window or meeting.live_events.exists()
+
+
 # Actions ---------------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
 from django.views.decorators.http import require_POST, require_safe
 
@@ -56,7 +57,9 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     requested = request.GET.get("tz")
     viewer_zone, refused_zone = zones.choose_viewer_zone(requested, request.COOKIES.get(VIEWER_ZONE_COOKIE))
     countries = meeting.member_countries()
-    agenda = meeting.agenda()
+    now = timezone.now()
+    # Loaded only when a cached fragment is missing or the clock concerns readers.
+    agenda = SimpleLazyObject(meeting.agenda)
     response = render(
         request,
         "agenda/meeting_detail.html",
@@ -65,7 +68,9 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "agenda": agenda,
             # Cached fragments of the page are keyed by it, so an edit refreshes them.
             "content_version": content_version(),
-            "live": live.project(live.load_replay(meeting, agenda), timezone.now()),
+            "live": live.project(live.load_replay(meeting, agenda), now)
+            if live.concerns_readers(meeting, now)
+            else None,
             "viewer": viewer_span(meeting, viewer_zone),
             "refused_zone": refused_zone,
             "delegations": zones.delegation_times(
