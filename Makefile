@@ -44,7 +44,7 @@ format: install
 
 # Update the message catalogues after changing marked strings; the compiled .mo files are committed.
 messages: install
-	$(PY) manage.py makemessages --locale es --locale en --locale pt --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --no-obsolete
+	$(PY) manage.py makemessages --locale es --locale en --locale pt --ignore ".venv/*" --ignore "node_modules/*" --ignore "staticfiles/*" --ignore "bench/*" --no-obsolete
 	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore "node_modules/*"
 
 # Figures, not a pass/fail test: requests/s and database hits per endpoint (bench/run.py).

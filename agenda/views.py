@@ -2,6 +2,7 @@
 
 import csv
 import json
+import logging
 from collections.abc import Callable
 from uuid import UUID
 
@@ -20,6 +21,8 @@ from . import api, charts, documents, ical, live, zones
 from .cache import CachedDocument, cached_document, content_version
 from .forms import LiveActionForm, TimeZoneForm
 from .models import Meeting, load_agendas
+
+logger = logging.getLogger(__name__)
 
 # Polling clients and proxies may reuse a feed for this long before asking again;
 # a changed feed is visible to the next request after that.
@@ -232,9 +235,18 @@ def serve_agenda_document(
 
 @require_safe
 def agenda_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    return serve_agenda_document(
-        request, slug, documents.render_agenda_pdf, extension="pdf", content_type="application/pdf"
-    )
+    try:
+        return serve_agenda_document(
+            request, slug, documents.render_agenda_pdf, extension="pdf", content_type="application/pdf"
+        )
+    except OSError:
+        # WeasyPrint could not load Pango: a server set-up fault, not the reader's.
+        logger.exception("The PDF agenda could not be made")
+        return HttpResponse(
+            translation.gettext("The PDF agenda is not available right now; the plain-text agenda is."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
 
 
 @require_safe
