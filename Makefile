@@ -48,6 +48,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore ".venv/*" --ignore "node_modules/*"
 
 # Figures, not a pass/fail test: requests/s and database hits per endpoint (bench/run.py).
+# It loads with wrk where installed (`apt-get install wrk`), else with Python threads.
 bench: install
 	$(PY) bench/run.py
 

@@ -106,6 +106,59 @@ def load(port: int, path: str, *, conditional: bool) -> dict:
     }
 
 
+WRK = shutil.which("wrk")
+WRK_SCRIPT = Path(__file__).with_name("count.lua")
+
+
+def load_with_wrk(port: int, path: str, *, conditional: bool) -> dict:
+    """The same measure with wrk (Debian's package): a C client, so the ceiling is the server's."""
+    headers = []
+    if conditional:
+        probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        probe.request("GET", path)
+        etag = probe.getresponse().getheader("ETag")
+        headers = ["-H", f"If-None-Match: {etag}"]
+    output = subprocess.run(
+        [
+            WRK,
+            "-t2",
+            "--timeout",
+            "30s",
+            f"-c{CLIENTS}",
+            f"-d{SECONDS:g}s",
+            "-s",
+            str(WRK_SCRIPT),
+            *headers,
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    fields = next(line for line in output.splitlines() if line.startswith("RESULT")).split()
+    _requests, rps, median, p99, reached, answered, errors = fields[1:8]
+    statuses = dict(part.split(":") for part in fields[8].split(",")) if len(fields) > 8 else {}
+    if int(errors):
+        statuses["errors"] = errors
+    return {
+        "requests": int(answered),
+        "rps": float(rps),
+        "median_ms": float(median),
+        "p99_ms": float(p99),
+        "statuses": {int(k) if k.isdigit() else k: int(v) for k, v in statuses.items()},
+        "reached_database": int(reached),
+        "queries_per_request": None,
+    }
+
+
+def queries_of_one(port: int, path: str) -> float:
+    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    probe.request("GET", path)
+    response = probe.getresponse()
+    response.read()
+    return float(response.getheader("X-DB-Queries") or 0)
+
+
 def worker_memory_mb(master_pid: int) -> float:
     """Peak resident memory (VmHWM) of the gunicorn worker under `master_pid`."""
     peak = 0
@@ -190,7 +243,9 @@ def main() -> None:
             ("live state, 304 polls", f"/meetings/{SLUG}/live.json", True),
         ]
         print(
-            f"cores: {os.cpu_count()}  app: 1 gunicorn worker, 1 thread  load: {CLIENTS} clients x {SECONDS:g} s each"
+            f"cores: {os.cpu_count()}  app: 1 gunicorn worker, 1 thread  "
+            f"load: {'wrk' if WRK else 'Python threads (install Debian wrk for a C client)'}, "
+            f"{CLIENTS} connections x {SECONDS:g} s each"
         )
         print(
             f"{'endpoint':30} {'req/s':>7} {'vs static':>9} {'median ms':>9} {'p99 ms':>8}"
@@ -198,7 +253,10 @@ def main() -> None:
         )
         ceiling = None
         for name, path, conditional in endpoints:
-            result = load(port, path, conditional=conditional)
+            result = (load_with_wrk if WRK else load)(port, path, conditional=conditional)
+            if result["queries_per_request"] is None:
+                # wrk counts the responses that reached the database; one request shows how many queries.
+                result["queries_per_request"] = queries_of_one(port, path)
             ceiling = ceiling or result["rps"]
             print(
                 f"{name:30} {result['rps']:7.0f} {result['rps'] / ceiling:9.0%} {result['median_ms']:9.2f}"
