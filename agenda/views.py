@@ -76,13 +76,20 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
             else None,
             "viewer": viewer_span(meeting, viewer_zone),
             "refused_zone": refused_zone,
-            "delegations": zones.delegation_times(
-                meeting.starts_at, meeting.ends_at, meeting.local_date, countries
+            "shown_zone": viewer_zone or meeting.time_zone,
+            # Both built only when their cached fragment is missing.
+            "delegations": SimpleLazyObject(
+                lambda: zones.delegation_times(
+                    meeting.starts_at, meeting.ends_at, meeting.local_date, countries
+                )
             ),
-            "zone_form": TimeZoneForm(
-                initial={"tz": viewer_zone or meeting.time_zone},
-                choices=zones.grouped_zone_choices(tuple(countries), meeting.starts_at),
+            "zone_form": SimpleLazyObject(
+                lambda: TimeZoneForm(
+                    initial={"tz": viewer_zone or meeting.time_zone},
+                    choices=zones.grouped_zone_choices(tuple(countries), meeting.starts_at),
+                )
             ),
+            "has_delegations": bool(countries),
         },
     )
     if requested and viewer_zone == requested:
