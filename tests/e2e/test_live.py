@@ -1,6 +1,7 @@
 """The timekeeper's console and a participant's page, in two browsers at once."""
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -17,6 +18,13 @@ def now_title(browser) -> str:
     return browser.find_element(By.CSS_SELECTOR, '#live [data-live="now-title"]').text
 
 
+def wait_until(browser, condition) -> None:
+    """Wait for `condition`, across the page loads a form post or a console reload causes."""
+    WebDriverWait(browser, FOLLOW_SECONDS, ignored_exceptions=(StaleElementReferenceException,)).until(
+        condition
+    )
+
+
 def test_participant_page_follows_the_timekeeper_without_a_reload(open_browser, live_seed, screenshot):
     secretariat_user(password=PASSWORD)
     keeper = open_browser()
@@ -25,17 +33,17 @@ def test_participant_page_follows_the_timekeeper_without_a_reload(open_browser, 
     keeper.find_element(By.NAME, "password").send_keys(PASSWORD)
     keeper.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
     keeper.find_element(By.XPATH, "//button[normalize-space()='Iniciar la reunión']").click()
-    assert "Apertura" in now_title(keeper)
+    wait_until(keeper, lambda browser: "Apertura" in now_title(browser))
 
     participant = open_browser(time_zone="America/Santiago")
     participant.get(live_seed.url + SEED)
-    WebDriverWait(participant, FOLLOW_SECONDS).until(lambda browser: now_title(browser) == "Apertura")
+    wait_until(participant, lambda browser: now_title(browser) == "Apertura")
     participant.execute_script("window.samePage = true")  # gone if the page reloads
 
     # The timekeeper presses N, the keyboard shortcut for "next".
     keeper.find_element(By.TAG_NAME, "body").send_keys("n")
-    WebDriverWait(keeper, FOLLOW_SECONDS).until(lambda browser: "TEMA 1" in now_title(browser))
-    WebDriverWait(participant, FOLLOW_SECONDS).until(lambda browser: now_title(browser).startswith("TEMA 1."))
+    wait_until(keeper, lambda browser: "TEMA 1" in now_title(browser))
+    wait_until(participant, lambda browser: now_title(browser).startswith("TEMA 1."))
     assert participant.execute_script("return window.samePage") is True
     row = participant.find_element(By.CSS_SELECTOR, "tr.live-now")
     assert "TEMA 1." in row.text
@@ -76,6 +84,7 @@ def test_a_second_timekeepers_press_updates_the_first_console(open_browser, live
         consoles.append(console)
     first, second = consoles
     second.find_element(By.XPATH, "//button[normalize-space()='Iniciar la reunión']").click()
-    WebDriverWait(first, FOLLOW_SECONDS).until(
-        lambda browser: browser.find_elements(By.XPATH, "//button[normalize-space()='Siguiente punto']")
+    wait_until(
+        first,
+        lambda browser: browser.find_elements(By.XPATH, "//button[normalize-space()='Siguiente punto']"),
     )
