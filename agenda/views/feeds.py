@@ -1,26 +1,20 @@
-"""Public pages, calendar feeds and the JSON schedule: thin views over models, ical and api."""
+"""Calendar feeds, agenda documents and the JSON schedule, served from the cache with validators."""
 
-import csv
 import json
 import logging
 from collections.abc import Callable
 from uuid import UUID
 
-from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import http_date
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
-from . import api, charts, documents, ical, live, zones
-from .cache import CachedDocument, cached_document, content_version
-from .forms import LiveActionForm, TimeZoneForm
-from .models import Meeting, load_agendas
+from .. import api, documents, ical, zones
+from ..cache import CachedDocument, cached_document
+from ..models import Meeting, load_agendas
 
 logger = logging.getLogger(__name__)
 
@@ -29,84 +23,8 @@ logger = logging.getLogger(__name__)
 FEED_MAX_AGE_SECONDS = 5 * 60
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-# Remembers the reader's own time zone, chosen or detected by the browser.
-VIEWER_ZONE_COOKIE = "plenary_tz"
-VIEWER_ZONE_COOKIE_SECONDS = 365 * 24 * 60 * 60
 # Live state is polled every few seconds: always revalidate, and 304 until an action changes it.
 LIVE_CACHE_CONTROL = {"no_cache": True, "public": True}
-
-
-@require_safe
-def meeting_list(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    meetings = Meeting.objects.public()
-    return render(
-        request,
-        "agenda/meeting_list.html",
-        {
-            "upcoming": meetings.upcoming(now),
-            "past": meetings.past(now),
-            "content_version": content_version(),
-        },
-    )
-
-
-@require_safe
-def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, slug=slug)
-    # Drafts stay hidden from the public; the secretariat may preview them.
-    if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
-        raise Http404
-    requested = request.GET.get("tz")
-    viewer_zone, refused_zone = zones.choose_viewer_zone(requested, request.COOKIES.get(VIEWER_ZONE_COOKIE))
-    countries = meeting.member_countries()
-    now = timezone.now()
-    # Loaded only when a cached fragment is missing or the clock concerns readers.
-    agenda = SimpleLazyObject(meeting.agenda)
-    response = render(
-        request,
-        "agenda/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "agenda": agenda,
-            # Cached fragments of the page are keyed by it, so an edit refreshes them.
-            "content_version": content_version(),
-            "live": live.project(live.load_replay(meeting, agenda), now)
-            if live.concerns_readers(meeting, now)
-            else None,
-            "viewer": viewer_span(meeting, viewer_zone),
-            "refused_zone": refused_zone,
-            "shown_zone": viewer_zone or meeting.time_zone,
-            # Both built only when their cached fragment is missing.
-            "delegations": SimpleLazyObject(
-                lambda: zones.delegation_times(
-                    meeting.starts_at, meeting.ends_at, meeting.local_date, countries
-                )
-            ),
-            "zone_form": SimpleLazyObject(
-                lambda: TimeZoneForm(
-                    initial={"tz": viewer_zone or meeting.time_zone},
-                    choices=zones.grouped_zone_choices(tuple(countries), meeting.starts_at),
-                )
-            ),
-            "has_delegations": bool(countries),
-        },
-    )
-    if requested and viewer_zone == requested:
-        response.set_cookie(
-            VIEWER_ZONE_COOKIE, viewer_zone, max_age=VIEWER_ZONE_COOKIE_SECONDS, samesite="Lax"
-        )
-    return response
-
-
-def viewer_span(meeting: Meeting, viewer_zone: str | None) -> zones.LocalSpan | None:
-    """The meeting read in the viewer's zone, or None where it reads as in the meeting's."""
-    if viewer_zone is None:
-        return None
-    span = zones.local_span(meeting.starts_at, meeting.ends_at, viewer_zone, meeting.local_date)
-    if span.starts_at.utcoffset() == meeting.local_starts_at.utcoffset():
-        return None
-    return span
 
 
 def entries(request: HttpRequest, meetings: list[Meeting]) -> list[ical.MeetingEntry]:
@@ -310,122 +228,3 @@ def api_meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
     return allow_any_origin(serve(request, f"api:meeting:{slug}", build, content_type=JSON_CONTENT_TYPE))
-
-
-# The live clock ---------------------------------------------------------------------------------
-
-
-def published_meeting_or_404(slug: str) -> Meeting:
-    return get_object_or_404(Meeting.objects.public(), slug=slug)
-
-
-@require_safe
-def live_state(request: HttpRequest, slug: str) -> HttpResponse:
-    """The clock as JSON for the live page's script; the server's time travels in a header."""
-
-    def build() -> bytes | None:
-        meeting = public_meeting(slug)
-        return as_json(live.snapshot(live.load_replay(meeting))) if meeting else None
-
-    response = serve(request, f"live:{slug}", build, content_type=JSON_CONTENT_TYPE, max_age=None)
-    response["X-Server-Time"] = str(round(timezone.now().timestamp() * 1000))
-    return response
-
-
-@require_safe
-def speaker_view(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = published_meeting_or_404(slug)
-    projection = live.project(live.load_replay(meeting), timezone.now())
-    return render(request, "agenda/speaker_view.html", {"meeting": meeting, "live": projection})
-
-
-@require_safe
-@permission_required("agenda.keep_time", raise_exception=True)
-def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, slug=slug)
-    agenda = meeting.agenda()
-    projection = live.project(live.load_replay(meeting, agenda), timezone.now())
-    return render(
-        request,
-        "agenda/timekeeper.html",
-        {
-            "meeting": meeting,
-            "live": projection,
-            "events": meeting.live_events.select_related("item", "by").order_by("-at", "-id")[:20],
-            "max_adjust": live.MAX_ADJUST_MINUTES,
-        },
-    )
-
-
-@require_POST
-@permission_required("agenda.keep_time", raise_exception=True)
-def timekeeper_action(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, slug=slug)
-    form = LiveActionForm(request.POST, meeting=meeting)
-    if form.is_valid():
-        try:
-            form.perform(by=request.user, at=timezone.now())
-        except live.LiveActionRefused as refusal:
-            messages.error(request, " ".join(refusal.messages))
-    else:
-        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
-    return redirect("agenda:timekeeper", slug=slug)
-
-
-@require_safe
-@permission_required("agenda.view_meeting", raise_exception=True)
-def live_report(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, slug=slug)
-    state = live.load_replay(meeting)
-    rows = live.report(state)
-    if request.GET.get("format") == "csv":
-        return report_csv(meeting, rows)
-    return render(
-        request,
-        "agenda/live_report.html",
-        {
-            "meeting": meeting,
-            "state": state,
-            "rows": rows,
-            "total_delay": live.total_delay_minutes(state),
-            "chart": charts.timeline(meeting, rows),
-        },
-    )
-
-
-def report_csv(meeting: Meeting, rows: list[live.ReportRow]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-timing.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "item",
-            "planned_start",
-            "planned_end",
-            "planned_minutes",
-            "actual_start",
-            "actual_end",
-            "actual_minutes",
-            "overrun_minutes",
-            "start_delay_minutes",
-        ]
-    )
-
-    def local(moment):
-        return moment.astimezone(meeting.zone).isoformat() if moment else ""
-
-    for row in rows:
-        writer.writerow(
-            [
-                row.item.title,
-                local(row.planned_start),
-                local(row.planned_end),
-                row.planned_minutes,
-                local(row.actual_start),
-                local(row.actual_end),
-                "" if row.actual_minutes is None else row.actual_minutes,
-                "" if row.overrun_minutes is None else row.overrun_minutes,
-                "" if row.start_delay_minutes is None else row.start_delay_minutes,
-            ]
-        )
-    return response

@@ -1,0 +1,32 @@
+"""Thin views, by subject: public pages, feeds and documents, the live clock."""
+
+from .feeds import (
+    agenda_pdf,
+    agenda_text,
+    api_meeting_detail,
+    api_meeting_list,
+    item_ical,
+    meeting_agenda_ical,
+    meeting_ical,
+    series_ical,
+)
+from .live import live_report, live_state, speaker_view, timekeeper, timekeeper_action
+from .pages import meeting_detail, meeting_list
+
+__all__ = [
+    "agenda_pdf",
+    "agenda_text",
+    "api_meeting_detail",
+    "api_meeting_list",
+    "item_ical",
+    "live_report",
+    "live_state",
+    "meeting_agenda_ical",
+    "meeting_detail",
+    "meeting_ical",
+    "meeting_list",
+    "series_ical",
+    "speaker_view",
+    "timekeeper",
+    "timekeeper_action",
+]

@@ -1,0 +1,131 @@
+"""The live clock's pages: its state for every reader, the timekeeper's console, the report."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from .. import charts, live
+from ..forms import LiveActionForm
+from ..models import Meeting
+from .feeds import JSON_CONTENT_TYPE, as_json, public_meeting, serve
+
+
+def published_meeting_or_404(slug: str) -> Meeting:
+    return get_object_or_404(Meeting.objects.public(), slug=slug)
+
+
+@require_safe
+def live_state(request: HttpRequest, slug: str) -> HttpResponse:
+    """The clock as JSON for the live page's script; the server's time travels in a header."""
+
+    def build() -> bytes | None:
+        meeting = public_meeting(slug)
+        return as_json(live.snapshot(live.load_replay(meeting))) if meeting else None
+
+    response = serve(request, f"live:{slug}", build, content_type=JSON_CONTENT_TYPE, max_age=None)
+    response["X-Server-Time"] = str(round(timezone.now().timestamp() * 1000))
+    return response
+
+
+@require_safe
+def speaker_view(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = published_meeting_or_404(slug)
+    projection = live.project(live.load_replay(meeting), timezone.now())
+    return render(request, "agenda/speaker_view.html", {"meeting": meeting, "live": projection})
+
+
+@require_safe
+@permission_required("agenda.keep_time", raise_exception=True)
+def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, slug=slug)
+    agenda = meeting.agenda()
+    projection = live.project(live.load_replay(meeting, agenda), timezone.now())
+    return render(
+        request,
+        "agenda/timekeeper.html",
+        {
+            "meeting": meeting,
+            "live": projection,
+            "events": meeting.live_events.select_related("item", "by").order_by("-at", "-id")[:20],
+            "max_adjust": live.MAX_ADJUST_MINUTES,
+        },
+    )
+
+
+@require_POST
+@permission_required("agenda.keep_time", raise_exception=True)
+def timekeeper_action(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, slug=slug)
+    form = LiveActionForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        try:
+            form.perform(by=request.user, at=timezone.now())
+        except live.LiveActionRefused as refusal:
+            messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return redirect("agenda:timekeeper", slug=slug)
+
+
+@require_safe
+@permission_required("agenda.view_meeting", raise_exception=True)
+def live_report(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, slug=slug)
+    state = live.load_replay(meeting)
+    rows = live.report(state)
+    if request.GET.get("format") == "csv":
+        return report_csv(meeting, rows)
+    return render(
+        request,
+        "agenda/live_report.html",
+        {
+            "meeting": meeting,
+            "state": state,
+            "rows": rows,
+            "total_delay": live.total_delay_minutes(state),
+            "chart": charts.timeline(meeting, rows),
+        },
+    )
+
+
+def report_csv(meeting: Meeting, rows: list[live.ReportRow]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-timing.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "item",
+            "planned_start",
+            "planned_end",
+            "planned_minutes",
+            "actual_start",
+            "actual_end",
+            "actual_minutes",
+            "overrun_minutes",
+            "start_delay_minutes",
+        ]
+    )
+
+    def local(moment):
+        return moment.astimezone(meeting.zone).isoformat() if moment else ""
+
+    for row in rows:
+        writer.writerow(
+            [
+                row.item.title,
+                local(row.planned_start),
+                local(row.planned_end),
+                row.planned_minutes,
+                local(row.actual_start),
+                local(row.actual_end),
+                "" if row.actual_minutes is None else row.actual_minutes,
+                "" if row.overrun_minutes is None else row.overrun_minutes,
+                "" if row.start_delay_minutes is None else row.start_delay_minutes,
+            ]
+        )
+    return response

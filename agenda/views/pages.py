@@ -1,0 +1,89 @@
+"""The public pages: the meeting list and a meeting's agenda, in the reader's language and zone."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.views.decorators.http import require_safe
+
+from .. import live, zones
+from ..cache import content_version
+from ..forms import TimeZoneForm
+from ..models import Meeting
+
+# Remembers the reader's own time zone, chosen or detected by the browser.
+VIEWER_ZONE_COOKIE = "plenary_tz"
+VIEWER_ZONE_COOKIE_SECONDS = 365 * 24 * 60 * 60
+
+
+@require_safe
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    meetings = Meeting.objects.public()
+    return render(
+        request,
+        "agenda/meeting_list.html",
+        {
+            "upcoming": meetings.upcoming(now),
+            "past": meetings.past(now),
+            "content_version": content_version(),
+        },
+    )
+
+
+@require_safe
+def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, slug=slug)
+    # Drafts stay hidden from the public; the secretariat may preview them.
+    if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
+        raise Http404
+    requested = request.GET.get("tz")
+    viewer_zone, refused_zone = zones.choose_viewer_zone(requested, request.COOKIES.get(VIEWER_ZONE_COOKIE))
+    countries = meeting.member_countries()
+    now = timezone.now()
+    # Loaded only when a cached fragment is missing or the clock concerns readers.
+    agenda = SimpleLazyObject(meeting.agenda)
+    response = render(
+        request,
+        "agenda/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "agenda": agenda,
+            # Cached fragments of the page are keyed by it, so an edit refreshes them.
+            "content_version": content_version(),
+            "live": live.project(live.load_replay(meeting, agenda), now)
+            if live.concerns_readers(meeting, now)
+            else None,
+            "viewer": viewer_span(meeting, viewer_zone),
+            "refused_zone": refused_zone,
+            "shown_zone": viewer_zone or meeting.time_zone,
+            # Both built only when their cached fragment is missing.
+            "delegations": SimpleLazyObject(
+                lambda: zones.delegation_times(
+                    meeting.starts_at, meeting.ends_at, meeting.local_date, countries
+                )
+            ),
+            "zone_form": SimpleLazyObject(
+                lambda: TimeZoneForm(
+                    initial={"tz": viewer_zone or meeting.time_zone},
+                    choices=zones.grouped_zone_choices(tuple(countries), meeting.starts_at),
+                )
+            ),
+            "has_delegations": bool(countries),
+        },
+    )
+    if requested and viewer_zone == requested:
+        response.set_cookie(
+            VIEWER_ZONE_COOKIE, viewer_zone, max_age=VIEWER_ZONE_COOKIE_SECONDS, samesite="Lax"
+        )
+    return response
+
+
+def viewer_span(meeting: Meeting, viewer_zone: str | None) -> zones.LocalSpan | None:
+    """The meeting read in the viewer's zone, or None where it reads as in the meeting's."""
+    if viewer_zone is None:
+        return None
+    span = zones.local_span(meeting.starts_at, meeting.ends_at, viewer_zone, meeting.local_date)
+    if span.starts_at.utcoffset() == meeting.local_starts_at.utcoffset():
+        return None
+    return span
