@@ -186,15 +186,14 @@ class LiveActionForm(forms.Form):
         return item
 
     def perform(self, *, by, at):
-        action, item, minutes = (self.cleaned_data[name] for name in ("action", "item", "minutes"))
-        if action == LiveEvent.Kind.START_MEETING:
-            return live.start_meeting(self.meeting, by=by, at=at)
-        if action == LiveEvent.Kind.START_ITEM:
-            return live.start_item(self.meeting, item, by=by, at=at)
-        if action == LiveEvent.Kind.NEXT:
-            return live.next_item(self.meeting, item, by=by, at=at)
-        if action == LiveEvent.Kind.ADJUST:
-            return live.adjust(self.meeting, minutes, by=by, at=at)
-        return getattr(live, {"pause": "pause", "resume": "resume", "end_meeting": "end_meeting"}[action])(
-            self.meeting, by=by, at=at
+        """Record the pressed action through the live clock, which checks it against the state."""
+        action = self.cleaned_data["action"]
+        takes_item = action in (LiveEvent.Kind.START_ITEM, LiveEvent.Kind.NEXT)
+        return live.record(
+            self.meeting,
+            action,
+            by=by,
+            at=at,
+            item=self.cleaned_data["item"] if takes_item else None,
+            minutes=self.cleaned_data["minutes"] if action == LiveEvent.Kind.ADJUST else None,
         )
