@@ -10,7 +10,6 @@ shifts the whole agenda by a minute, again and again, through the admin.
 import http.client
 import http.cookiejar
 import os
-import re
 import shutil
 import subprocess
 import sys
