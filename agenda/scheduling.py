@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from .cache import bump_content_version
 from .models import AgendaItem, AgendaParticipant, Meeting
@@ -75,9 +76,12 @@ def shift_items(item: AgendaItem, minutes: int) -> list[AgendaItem]:
     now = timezone.now()
     for each in changed:
         each.updated_at = now
-        # bulk_update skips save(), which would raise SEQUENCE for a new time.
+        # bulk_update skips save(), which would raise SEQUENCE for a new time and the edit version.
         each.sequence += 1
-    AgendaItem.objects.bulk_update(changed, ["starts_at", "ends_at", "updated_at", "sequence"])
+        each.version += 1
+    bulk_update_with_history(
+        changed, AgendaItem, ["starts_at", "ends_at", "updated_at", "sequence", "version"]
+    )
     transaction.on_commit(bump_content_version)
     if meeting_changed:
         meeting.full_clean()
@@ -182,5 +186,7 @@ def revise_agenda_events(meeting: Meeting) -> None:
     An item's event shows its meeting's status (a cancelled meeting cancels
     each item), so a change of status is a change of every item's event.
     """
-    meeting.agenda_items.update(sequence=F("sequence") + 1, updated_at=timezone.now())
+    meeting.agenda_items.update(
+        sequence=F("sequence") + 1, version=F("version") + 1, updated_at=timezone.now()
+    )
     transaction.on_commit(bump_content_version)

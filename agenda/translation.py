@@ -4,6 +4,7 @@ Each field below gains `_es`, `_en` and `_pt` columns; reading the plain name
 gives the active language's text, or the Spanish one where it is missing.
 """
 
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import AgendaItem, Meeting
@@ -19,3 +20,9 @@ class MeetingTranslation(TranslationOptions):
 class AgendaItemTranslation(TranslationOptions):
     fields = ("title", "description")
     required_languages = {"es": ("title",), "default": ()}
+
+
+# Who changed what and when (the public changelog is read from it: changelog.py). Registered
+# here, after the translations, so the history keeps the `_es`, `_en` and `_pt` columns too.
+simple_history.register(Meeting, app="agenda", excluded_fields=["updated_at"])
+simple_history.register(AgendaItem, app="agenda", excluded_fields=["updated_at"])

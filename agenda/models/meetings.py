@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .. import validators
 from ..validators import merge_errors, raise_if_errors
@@ -63,6 +64,26 @@ class CalendarVersioned(models.Model):
         return any(getattr(self, name) != value for name, value in loaded.items())
 
 
+class EditVersioned(models.Model):
+    """A row whose every save raises `version`, so an edit made on a stale copy can be refused.
+
+    The admin's forms carry the version they were opened at (see forms.py);
+    writes that skip `save()` (bulk updates) raise it themselves.
+    """
+
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
 class MeetingQuerySet(models.QuerySet):
     def public(self) -> MeetingQuerySet:
         """Meetings anyone may see: published ones, and cancelled ones so the news reaches them."""
@@ -75,7 +96,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=now).order_by("-starts_at")
 
 
-class Meeting(CalendarVersioned):
+class Meeting(EditVersioned, CalendarVersioned):
     class Modality(models.TextChoices):
         VIRTUAL = "virtual", _("Virtual")
         IN_PERSON = "in_person", _("In person")
@@ -372,7 +393,7 @@ def to_roman(number: int) -> str:
     return result
 
 
-class AgendaItem(CalendarVersioned):
+class AgendaItem(EditVersioned, CalendarVersioned):
     """A line of the agenda: a topic ("TEMA 1…") or one of its sub-items.
 
     Topics always have a time slot. A sub-item may leave its times empty: the
@@ -588,6 +609,7 @@ class AgendaParticipant(models.Model):
         help_text=_("“PPT CRM”: the country that holds it on the meeting's date."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
