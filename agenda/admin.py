@@ -20,8 +20,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from . import scheduling
+from . import history, scheduling
 from .forms import AgendaItemForm, AgendaRowsFormSet, DuplicateMeetingForm, MeetingForm, ShiftForm, TopicForm
 from .models import (
     AgendaItem,
@@ -80,6 +81,41 @@ class MeetingTimeZoneMixin:
                 response.render()
         return response
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        zone = self.editing_time_zone(request, obj)
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+
+class HistoryMixin(SimpleHistoryAdmin):
+    """Keep who changed what (the "History" button restores an earlier version).
+
+    A save marked "minor correction" is recorded like any other, with a reason
+    that keeps it out of the public changelog.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        match = request.resolver_match
+        # Restoring an earlier version is saving on top of the current one, knowingly.
+        form.restoring = bool(match and match.url_name.endswith("_simple_history"))
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("minor_change"):
+            obj._change_reason = history.MINOR
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if form.cleaned_data.get("minor_change"):
+            for row in formset.forms:
+                row.instance._change_reason = history.MINOR
+        super().save_formset(request, form, formset, change)
+
 
 class ParticipantInline(admin.TabularInline):
     model = AgendaParticipant
@@ -95,6 +131,7 @@ class AgendaRowInline(admin.TabularInline):
     extra = 1
     show_change_link = True
     fields = [
+        "edit_version",
         "position",
         "starts_at",
         "ends_at",
@@ -201,7 +238,7 @@ class SubItemInline(AgendaRowInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MeetingTimeZoneMixin, TranslationAdmin):
+class MeetingAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
     form = MeetingForm
     list_display = ["title", "local_date", "local_time", "modality", "status", "topic_count", "view_link"]
     list_filter = ["status", "modality", "conferences", "starts_at"]
@@ -214,7 +251,21 @@ class MeetingAdmin(MeetingTimeZoneMixin, TranslationAdmin):
     inlines = [TopicRowInline]
     actions = ["publish", "unpublish", "cancel", "duplicate"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "series_number", "status", "conferences", "organisers"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "edit_version",
+                    "title",
+                    "slug",
+                    "series_number",
+                    "status",
+                    "conferences",
+                    "organisers",
+                    "minor_change",
+                ]
+            },
+        ),
         (_("When"), {"fields": ["time_zone", "starts_at", "ends_at"]}),
         (
             _("Where"),
@@ -374,7 +425,7 @@ class MeetingAdmin(MeetingTimeZoneMixin, TranslationAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(MeetingTimeZoneMixin, TranslationAdmin):
+class AgendaItemAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
     form = AgendaItemForm
     list_display = ["title", "meeting", "time_span", "parent", "is_parallel"]
     list_filter = ["meeting", ("parent", admin.EmptyFieldListFilter), "is_parallel"]
@@ -384,6 +435,7 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, TranslationAdmin):
     readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
     actions = ["shift"]
     fields = [
+        "edit_version",
         "meeting",
         "parent",
         "position",
@@ -394,6 +446,7 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, TranslationAdmin):
         "description",
         "is_parallel",
         "is_cancelled",
+        "minor_change",
         "uuid",
         "sequence",
         "created_at",

@@ -12,16 +12,76 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from . import live
+from . import history, live
 from .models import AgendaItem, LiveEvent, Meeting
 from .scheduling import MAX_SHIFT_MINUTES
 from .validators import overlap_messages
 
 
-class AgendaItemForm(forms.ModelForm):
+class EditVersionForm(forms.ModelForm):
+    """A form that refuses to save over a change made since it was opened.
+
+    It carries the row's edit version in a hidden field. If the row has been
+    saved since, the save is refused with what the other person changed, and
+    the hidden field moves on to the new version: saving again re-applies
+    this form's values on top, knowingly.
+    """
+
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    minor_change = forms.BooleanField(
+        label=_("Minor correction"),
+        required=False,
+        help_text=_("A typo fix: leave this save out of the public “Changes to the agenda”."),
+    )
+
+    # Set by the admin's "restore this version" page, whose instance is an old copy.
+    restoring = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        opened_at = cleaned.get("edit_version")
+        if self.instance.pk and self.restoring:
+            self.continue_from_current_row()
+        elif self.instance.pk and opened_at is not None:
+            rows = type(self.instance).objects.filter(pk=self.instance.pk)
+            if transaction.get_connection().in_atomic_block:
+                # Held until this save commits, so two saves can't both pass the check.
+                rows = rows.select_for_update()
+            current = rows.values_list("version", flat=True).first()
+            if current is not None and current != opened_at:
+                self.refuse_stale_save(opened_at, current)
+        return cleaned
+
+    def continue_from_current_row(self) -> None:
+        """Let an old copy save as the next version, its calendar SEQUENCE raised, not rolled back."""
+        current = type(self.instance).objects.get(pk=self.instance.pk)
+        self.instance.version = current.version
+        self.instance.sequence = current.sequence
+        self.instance._loaded_calendar_values = current._loaded_calendar_values
+
+    def refuse_stale_save(self, opened_at: int, current: int) -> None:
+        who, lines = history.edits_since(self.instance, opened_at)
+        data = self.data.copy()
+        data[self.add_prefix("edit_version")] = str(current)
+        self.data = data
+        message = _(
+            "“%(row)s” was changed %(who)s, after you opened it. Nothing of yours was saved. "
+            "Your values are still in the form: check them against the changes below and save again "
+            "to apply them on top."
+        ) % {"row": self.instance, "who": who}
+        raise ValidationError([message, *lines], code="stale_edit")
+
+
+class AgendaItemForm(EditVersionForm):
     """An agenda row whose end can be typed as a duration."""
 
     duration_minutes = forms.IntegerField(
@@ -68,7 +128,7 @@ class AgendaItemForm(forms.ModelForm):
         return cleaned
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(EditVersionForm):
     """The meeting's admin form, whose agenda the inline rows' formset checks."""
 
     def __init__(self, *args, **kwargs):

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
+from .history import AgendaChange
 from .models import AgendaItem, Meeting
 
 PRODID = "-//Conferencias CRM y CSM//plenary//ES"
@@ -31,6 +32,8 @@ class MeetingEntry:
     meeting: Meeting
     agenda: Sequence[AgendaItem]
     url: str
+    # The public changelog, newest first (history.load_changes).
+    changes: Sequence[AgendaChange] = ()
 
 
 def one_line(text: str) -> str:
@@ -136,8 +139,19 @@ def meeting_event(entry: MeetingEntry) -> Event:
     event.add("url", entry.url)
     agenda = [_("Agenda (%(offset)s):") % {"offset": meeting.gmt_label}]
     agenda.extend(describe_item(item, meeting) for item in entry.agenda)
-    event.add("description", "\n".join([*agenda, "", *join_lines(meeting, entry.url)]))
+    event.add("description", "\n".join([*agenda, *change_lines(entry), "", *join_lines(meeting, entry.url)]))
     return event
+
+
+def change_lines(entry: MeetingEntry) -> list[str]:
+    if not entry.changes:
+        return []
+    zone = entry.meeting.zone
+    return [
+        "",
+        _("Changes to the agenda:"),
+        *(f"- {change.at.astimezone(zone):%d/%m %H:%M}: {change.text}" for change in entry.changes),
+    ]
 
 
 def item_event(item: AgendaItem, entry: MeetingEntry) -> Event:

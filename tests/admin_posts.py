@@ -41,6 +41,7 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
             for item in meeting.agenda_items.filter(parent=None)
         ]
     data = {
+        "edit_version": str(meeting.version),
         "title_es": meeting.title_es,
         "title_en": meeting.title_en or "",
         "title_pt": meeting.title_pt or "",
@@ -72,6 +73,7 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
         data.update(
             {
                 f"{prefix}-id": str(item.pk) if item else "",
+                f"{prefix}-edit_version": str(item.version) if item else "",
                 f"{prefix}-meeting": str(meeting.pk),
                 f"{prefix}-position": str(row.get("position", item.position if item else index)),
                 **split(f"{prefix}-starts_at", row.get("day", day), row.get("start")),
@@ -92,6 +94,7 @@ def item_post(item: AgendaItem, **fields) -> dict[str, str]:
     meeting = item.meeting
     day = fields.pop("day", meeting.local_starts_at.date().isoformat())
     data = {
+        "edit_version": str(item.version),
         "meeting": str(meeting.pk),
         "parent": str(item.parent_id or ""),
         "position": str(item.position),
@@ -129,6 +132,7 @@ def item_post(item: AgendaItem, **fields) -> dict[str, str]:
             data.update(
                 {
                     f"{prefix}-id": str(child.pk),
+                    f"{prefix}-edit_version": str(child.version),
                     f"{prefix}-parent": str(item.pk),
                     f"{prefix}-position": str(child.position),
                     **split(f"{prefix}-starts_at", day, local_hhmm(child.starts_at, meeting)),

@@ -12,7 +12,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from .. import api, documents, ical, zones
+from .. import api, documents, history, ical, zones
 from ..cache import CachedDocument, cached_document
 from ..models import Meeting, load_agendas
 
@@ -29,9 +29,13 @@ LIVE_CACHE_CONTROL = {"no_cache": True, "public": True}
 
 def entries(request: HttpRequest, meetings: list[Meeting]) -> list[ical.MeetingEntry]:
     agendas = load_agendas(meetings)
+    changes = history.load_changes(meetings)
     return [
         ical.MeetingEntry(
-            meeting, agendas[meeting.pk], request.build_absolute_uri(meeting.get_absolute_url())
+            meeting,
+            agendas[meeting.pk],
+            request.build_absolute_uri(meeting.get_absolute_url()),
+            changes[meeting.pk],
         )
         for meeting in meetings
     ]

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from .. import live, zones
+from .. import history, live, zones
 from ..cache import content_version
 from ..forms import TimeZoneForm
 from ..models import Meeting
@@ -70,6 +70,7 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             ),
             "has_delegations": bool(countries),
+            "changes": SimpleLazyObject(lambda: history.load_changes([meeting])[meeting.pk]),
         },
     )
     if requested and viewer_zone == requested:
