@@ -69,12 +69,14 @@ def edits_since(instance: Meeting | AgendaItem, version: int) -> tuple[str, list
         return who, []
     delta = latest.diff_against(records[0], excluded_fields=["version", "sequence"])
     lines = []
+    field_names = {field.name for field in instance._meta.fields}
     for change in delta.changes:
+        if f"{change.field}_es" in field_names:
+            continue  # The untranslated column mirrors the Spanish one (modeltranslation).
         field = instance._meta.get_field(change.field)
-        lines.append(
-            f"{field.verbose_name.capitalize()}: "
-            f"“{shown_value(change.old, field, meeting)}” → “{shown_value(change.new, field, meeting)}”"
-        )
+        old, new = shown_value(change.old, field, meeting), shown_value(change.new, field, meeting)
+        if old != new:
+            lines.append(f"{field.verbose_name.capitalize()}: “{old}” → “{new}”")
     return who, lines
 
 
@@ -120,7 +122,7 @@ def describe_meeting(before, after, meeting: Meeting) -> list[str]:
                 "old_end": local_time(before.ends_at, meeting),
             }
         )
-    if before.video_call_url != after.video_call_url and before.video_call_url:
+    if before.video_call_url != after.video_call_url and after.video_call_url:
         lines.append(_("The link to join the meeting changed."))
     if before.venue != after.venue:
         lines.append(_("The venue is now “%(venue)s”.") % {"venue": after.venue or "—"})
@@ -182,29 +184,37 @@ def participant_label(record) -> str:
 
 def describe_participant(before, after, item_titles: dict[int, str]) -> list[str]:
     title = item_titles.get(after.item_id, "")
-    if after.history_type == "-" or (before and before.role in ANNOUNCED_ROLES and after.role != before.role):
-        gone = before or after
-        if gone.role not in ANNOUNCED_ROLES:
-            return []
-        return [
-            _("%(name)s is no longer %(role)s of “%(title)s”.")
-            % {"name": participant_label(gone), "role": role_name(gone.role), "title": title}
-        ]
-    if after.role not in ANNOUNCED_ROLES:
-        return []
-    if before is None or participant_label(before) != participant_label(after) or before.role != after.role:
-        return [
-            _("%(name)s is now %(role)s of “%(title)s”.")
-            % {"name": participant_label(after), "role": role_name(after.role), "title": title}
-        ]
-    return []
+    lines = []
+    gone = (
+        before
+        if before
+        and before.role in ANNOUNCED_ROLES
+        and (
+            after.history_type == "-"
+            or (before.role, participant_label(before)) != (after.role, participant_label(after))
+        )
+        else None
+    )
+    if gone:
+        lines.append(no_longer(gone.role) % {"name": participant_label(gone), "title": title})
+    came = after.history_type != "-" and after.role in ANNOUNCED_ROLES
+    if came and (
+        before is None or (before.role, participant_label(before)) != (after.role, participant_label(after))
+    ):
+        lines.append(will(after.role) % {"name": participant_label(after), "title": title})
+    return lines
 
 
-def role_name(role: str) -> str:
-    return {
-        AgendaParticipant.Role.PRESENTER: _("presenter"),
-        AgendaParticipant.Role.MODERATOR: _("moderator"),
-    }[role]
+def will(role: str) -> str:
+    if role == AgendaParticipant.Role.MODERATOR:
+        return _("%(name)s will moderate “%(title)s”.")
+    return _("%(name)s will present “%(title)s”.")
+
+
+def no_longer(role: str) -> str:
+    if role == AgendaParticipant.Role.MODERATOR:
+        return _("%(name)s will no longer moderate “%(title)s”.")
+    return _("%(name)s will no longer present “%(title)s”.")
 
 
 def load_changes(meetings: Sequence[Meeting]) -> dict[int, list[AgendaChange]]:

@@ -78,7 +78,8 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
                 f"{prefix}-position": str(row.get("position", item.position if item else index)),
                 **split(f"{prefix}-starts_at", row.get("day", day), row.get("start")),
                 **split(f"{prefix}-ends_at", row.get("day", day), row.get("end")),
-                f"{prefix}-duration_minutes": str(row.get("duration", "")),
+                # The browser posts back the duration the row was rendered with.
+                f"{prefix}-duration_minutes": str(row.get("duration", (item and item.duration_minutes) or "")),
                 f"{prefix}-title_es": row["title"],
             }
         )
@@ -100,7 +101,7 @@ def item_post(item: AgendaItem, **fields) -> dict[str, str]:
         "position": str(item.position),
         **split("starts_at", day, fields.pop("start", local_hhmm(item.starts_at, meeting))),
         **split("ends_at", day, fields.pop("end", local_hhmm(item.ends_at, meeting))),
-        "duration_minutes": "",
+        "duration_minutes": str(item.duration_minutes or ""),
         **{
             f"{name}_{language}": getattr(item, f"{name}_{language}") or ""
             for name in ("title", "description")
@@ -137,7 +138,7 @@ def item_post(item: AgendaItem, **fields) -> dict[str, str]:
                     f"{prefix}-position": str(child.position),
                     **split(f"{prefix}-starts_at", day, local_hhmm(child.starts_at, meeting)),
                     **split(f"{prefix}-ends_at", day, local_hhmm(child.ends_at, meeting)),
-                    f"{prefix}-duration_minutes": "",
+                    f"{prefix}-duration_minutes": str(child.duration_minutes or ""),
                     f"{prefix}-title_es": child.title_es,
                 }
             )

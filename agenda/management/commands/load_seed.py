@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import timezone
 
-from agenda.models import Meeting
+from agenda.models import AgendaItem, AgendaParticipant, Meeting
 
 SEED_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "iii_plenaria_crm_csm.json"
 
@@ -43,4 +44,18 @@ class Command(BaseCommand):
                     raise CommandError(
                         f"{instance._meta.verbose_name} «{instance}»: {error.messages}"
                     ) from error
+            record_in_history(objects)
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(objects)} rows: {meeting.get_absolute_url()}"))
+
+
+def record_in_history(objects) -> None:
+    """Start the history of the loaded rows, which raw fixture saves leave out.
+
+    The changelog counts from the meeting's first published version, so the
+    seed's own rows must be in the history for later edits to show.
+    """
+    # One moment for all: the changelog announces what happened after publication.
+    loaded_at = timezone.now()
+    for model in (Meeting, AgendaItem, AgendaParticipant):
+        rows = [obj.object for obj in objects if type(obj.object) is model]
+        model.history.bulk_history_create(rows, default_change_reason="seed", default_date=loaded_at)
