@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import history, scheduling
+from . import access, history, scheduling
 from .forms import AgendaItemForm, AgendaRowsFormSet, DuplicateMeetingForm, MeetingForm, ShiftForm, TopicForm
 from .models import (
     AgendaItem,
@@ -103,7 +103,19 @@ class HistoryMixin(SimpleHistoryAdmin):
         match = request.resolver_match
         # Restoring an earlier version is saving on top of the current one, knowingly.
         form.restoring = bool(match and match.url_name.endswith("_simple_history"))
+        form.editor = request.user
         return form
+
+    def revert_disabled(self, request, obj=None):
+        return not self.has_change_permission(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history lets anyone who may view the history post the restore form.
+        if request.method == "POST" and not self.has_change_permission(
+            request, self.get_object(request, unquote(object_id))
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("minor_change"):
@@ -304,10 +316,15 @@ class MeetingAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.works_on(request.user, obj)
+        )
+
     def has_delete_permission(self, request, obj=None):
         # Subscribed calendars hold a published meeting: cancel it, so they learn of it.
         return super().has_delete_permission(request, obj) and (
-            obj is None or obj.status == Meeting.Status.DRAFT
+            obj is None or (obj.status == Meeting.Status.DRAFT and access.works_on(request.user, obj))
         )
 
     def get_actions(self, request):
@@ -354,6 +371,14 @@ class MeetingAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
 
     def change_status(self, request, queryset, status: str, done: str) -> None:
         for meeting in queryset:
+            if not self.has_change_permission(request, meeting):
+                self.message_user(
+                    request,
+                    gettext("%(meeting)s: not a meeting of your conference; left as it was.")
+                    % {"meeting": meeting},
+                    messages.ERROR,
+                )
+                continue
             try:
                 scheduling.set_status(meeting, status)
             except ValidationError as error:
@@ -394,7 +419,7 @@ class MeetingAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
 
     def duplicate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         meeting = get_object_or_404(Meeting, pk=pk)
-        if not self.has_add_permission(request) or not self.has_view_permission(request, meeting):
+        if not self.has_add_permission(request) or not self.has_change_permission(request, meeting):
             raise PermissionDenied
         form = DuplicateMeetingForm(request.POST or None, initial={"title": meeting.title})
         if request.method == "POST" and form.is_valid():
@@ -458,11 +483,28 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
             return [SubItemInline, ParticipantInline]
         return [ParticipantInline]
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.works_on(request.user, obj.meeting)
+        )
+
     def has_delete_permission(self, request, obj=None):
         # A published meeting's topics are events in calendars: cancel one instead.
         if obj is not None and obj.parent_id is None and obj.meeting.status != Meeting.Status.DRAFT:
             return False
-        return super().has_delete_permission(request, obj)
+        return super().has_delete_permission(request, obj) and (
+            obj is None or access.works_on(request.user, obj.meeting)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # New items only in the user's own meetings, even by a hand-made POST.
+        if db_field.name == "meeting":
+            kwargs["queryset"] = access.their_meetings(request.user)
+        if db_field.name == "parent":
+            kwargs["queryset"] = AgendaItem.objects.filter(
+                meeting__in=access.their_meetings(request.user), parent__isnull=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -555,6 +597,21 @@ class AgendaParticipantAdmin(admin.ModelAdmin):
     list_select_related = ["item", "person", "organisation", "presidency_of"]
     search_fields = ["item__title", "person__name", "organisation__name", "organisation__short_name"]
     autocomplete_fields = ["item", "person", "organisation"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.works_on(request.user, obj.item.meeting)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or access.works_on(request.user, obj.item.meeting)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "item":
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting__in=access.their_meetings(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PresidencyInline(admin.TabularInline):

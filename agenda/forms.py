@@ -16,7 +16,7 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from . import history, live
+from . import access, history, live
 from .models import AgendaItem, LiveEvent, Meeting
 from .scheduling import MAX_SHIFT_MINUTES
 from .validators import overlap_messages
@@ -131,9 +131,21 @@ class AgendaItemForm(EditVersionForm):
 class MeetingForm(EditVersionForm):
     """The meeting's admin form, whose agenda the inline rows' formset checks."""
 
+    # The user saving, set by the admin: a meeting must stay one of their conferences'.
+    editor = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.agenda_checked_together = True
+
+    def clean_conferences(self):
+        conferences = self.cleaned_data["conferences"]
+        if self.editor is not None and not access.covers(self.editor, conferences):
+            raise ValidationError(
+                _("Include your own conference: a meeting you save must be one you can still edit."),
+                code="not_your_conference",
+            )
+        return conferences
 
 
 class TopicForm(AgendaItemForm):

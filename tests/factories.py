@@ -13,6 +13,7 @@ from agenda.models import (
     Meeting,
     Organisation,
     Presidency,
+    StaffProfile,
 )
 
 # 09:00 GMT-6 (America/Costa_Rica) on a Tuesday far enough ahead to stay "upcoming".
@@ -26,6 +27,12 @@ class CountryFactory(factory.django.DjangoModelFactory):
 
     code = "SV"
     name = "El Salvador"
+
+
+CONFERENCE_NAMES = {
+    "CRM": "Conferencia Regional sobre Migración",
+    "CSM": "Conferencia Suramericana sobre Migraciones",
+}
 
 
 class ConferenceFactory(factory.django.DjangoModelFactory):
@@ -70,6 +77,12 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     video_call_platform = "Zoom"
     status = Meeting.Status.PUBLISHED
 
+    @factory.post_generation
+    def conferences(meeting, create, acronyms, **kwargs):
+        """A CRM meeting unless told otherwise: `MeetingFactory(conferences=["CSM"])`."""
+        for acronym in acronyms if acronyms is not None else ["CRM"]:
+            meeting.conferences.add(ConferenceFactory(acronym=acronym, name=CONFERENCE_NAMES[acronym]))
+
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -113,7 +126,23 @@ def meeting_with_topics(count: int, minutes: int = 15, **fields) -> Meeting:
     return meeting
 
 
-def secretariat_user(username: str = "secretaria", password: str = "x-Pl3nary-test") -> User:
+def staff_user(
+    username: str = "secretaria",
+    *,
+    group: str = "Secretaría",
+    conferences: tuple[str, ...] = ("CRM", "CSM"),
+    password: str = "x-Pl3nary-test",
+) -> User:
+    """A member of staff in `group`, working on the meetings of `conferences`."""
     user = User.objects.create_user(username=username, password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name="Secretaría"))
+    user.groups.add(Group.objects.get(name=group))
+    profile = StaffProfile.objects.create(user=user)
+    profile.conferences.set(
+        ConferenceFactory(acronym=acronym, name=CONFERENCE_NAMES[acronym]) for acronym in conferences
+    )
     return user
+
+
+def secretariat_user(username: str = "secretaria", password: str = "x-Pl3nary-test") -> User:
+    """A secretariat member of both conferences, who may edit every meeting here."""
+    return staff_user(username, password=password)

@@ -10,7 +10,7 @@ from .meetings import (
     load_agendas,
     to_roman,
 )
-from .people import Conference, Country, Organisation, Person, Presidency, PresidencyQuerySet
+from .people import Conference, Country, Organisation, Person, Presidency, PresidencyQuerySet, StaffProfile
 
 __all__ = [
     "AgendaItem",
@@ -25,6 +25,7 @@ __all__ = [
     "Person",
     "Presidency",
     "PresidencyQuerySet",
+    "StaffProfile",
     "load_agendas",
     "to_roman",
 ]

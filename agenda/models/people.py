@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext
@@ -174,3 +175,33 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})" if self.organisation_id else self.name
+
+
+class StaffProfile(models.Model):
+    """The conferences whose meetings a member of staff works on.
+
+    A CRM secretariat user edits the CRM's meetings and the joint ones, not a
+    meeting of the CSM alone (access.py). What they may do there comes from
+    their group: Secretaría, Cronometraje or Observación.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    conferences = models.ManyToManyField(
+        Conference,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("conferences"),
+        help_text=_("The meetings of these conferences, and the joint ones, are theirs to work on."),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

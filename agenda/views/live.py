@@ -4,12 +4,13 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import charts, live
+from .. import access, charts, live
 from ..forms import LiveActionForm
 from ..models import Meeting
 from .feeds import JSON_CONTENT_TYPE, as_json, public_meeting, serve
@@ -43,6 +44,8 @@ def speaker_view(request: HttpRequest, slug: str) -> HttpResponse:
 @permission_required("agenda.keep_time", raise_exception=True)
 def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting, slug=slug)
+    if not access.may_keep_time(request.user, meeting):
+        raise PermissionDenied
     agenda = meeting.agenda()
     projection = live.project(live.load_replay(meeting, agenda), timezone.now())
     return render(
@@ -61,6 +64,8 @@ def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
 @permission_required("agenda.keep_time", raise_exception=True)
 def timekeeper_action(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting, slug=slug)
+    if not access.may_keep_time(request.user, meeting):
+        raise PermissionDenied
     form = LiveActionForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
