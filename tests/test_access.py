@@ -1,0 +1,170 @@
+"""Who may do what: each role against each action, on its own conference's meetings and the others'.
+
+Every action is posted directly, as a hand-made request would be, and judged
+by what it changed in the database, not by what the page offered.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from agenda.models import AgendaItem, LiveEvent, Meeting
+
+from .admin_posts import item_post, meeting_post, split
+from .factories import AgendaItemFactory, MeetingFactory, at, staff_user
+
+
+def change_url(obj) -> str:
+    return reverse(f"admin:agenda_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def topic_of(meeting: Meeting) -> AgendaItem:
+    return meeting.agenda_items.get(parent=None)
+
+
+def edit_meeting(client: Client, meeting: Meeting):
+    response = client.post(change_url(meeting), meeting_post(meeting, venue="Sala Chapultepec"))
+    return response, Meeting.objects.get(pk=meeting.pk).venue == "Sala Chapultepec"
+
+
+def edit_item(client: Client, meeting: Meeting):
+    topic = topic_of(meeting)
+    response = client.post(change_url(topic), item_post(topic, title_es="Diálogo entre países"))
+    return response, AgendaItem.objects.get(pk=topic.pk).title_es == "Diálogo entre países"
+
+
+def shift_agenda(client: Client, meeting: Meeting):
+    topic = topic_of(meeting)
+    response = client.post(reverse("admin:agenda_agendaitem_shift", args=[topic.pk]), {"minutes": "5"})
+    return response, AgendaItem.objects.get(pk=topic.pk).starts_at != topic.starts_at
+
+
+def add_item(client: Client, meeting: Meeting):
+    day = meeting.local_starts_at.date().isoformat()
+    response = client.post(
+        reverse("admin:agenda_agendaitem_add"),
+        {
+            "meeting": str(meeting.pk),
+            "position": "5",
+            **split("starts_at", day, "09:30:00"),
+            **split("ends_at", day, "09:45:00"),
+            "title_es": "Punto añadido",
+            "participants-TOTAL_FORMS": "0",
+            "participants-INITIAL_FORMS": "0",
+            "participants-MIN_NUM_FORMS": "0",
+            "participants-MAX_NUM_FORMS": "1000",
+        },
+    )
+    return response, meeting.agenda_items.filter(title_es="Punto añadido").exists()
+
+
+def cancel_meeting(client: Client, meeting: Meeting):
+    response = client.post(
+        reverse("admin:agenda_meeting_changelist"), {"action": "cancel", "_selected_action": [str(meeting.pk)]}
+    )
+    return response, Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.CANCELLED
+
+
+def restore_version(client: Client, meeting: Meeting):
+    topic = topic_of(meeting)
+    original = topic.history.earliest()
+    topic.title_es = "Título que hay que deshacer"
+    topic.save()
+    url = reverse("admin:agenda_agendaitem_simple_history", args=[topic.pk, original.history_id])
+    response = client.post(url, item_post(original.instance))
+    return response, AgendaItem.objects.get(pk=topic.pk).title_es == original.title_es
+
+
+def keep_time(client: Client, meeting: Meeting):
+    response = client.post(
+        reverse("agenda:timekeeper-action", args=[meeting.slug]), {"action": LiveEvent.Kind.START_MEETING}
+    )
+    return response, meeting.live_events.exists()
+
+
+EDITS: dict[str, Callable] = {
+    "edit the meeting": edit_meeting,
+    "edit an agenda item": edit_item,
+    "shift the agenda": shift_agenda,
+    "add an agenda item": add_item,
+    "cancel the meeting": cancel_meeting,
+    "restore an earlier version": restore_version,
+}
+# role → (group, conferences)
+ROLES = {
+    "CRM secretariat": ("Secretaría", ("CRM",)),
+    "CSM secretariat": ("Secretaría", ("CSM",)),
+    "CRM timekeeper": ("Cronometraje", ("CRM",)),
+    "observer staff": ("Observación", ("CRM", "CSM")),
+}
+MEETINGS = {"CRM meeting": ["CRM"], "CSM meeting": ["CSM"], "joint meeting": ["CRM", "CSM"]}
+
+
+def may_edit(role: str, meeting: str) -> bool:
+    group, conferences = ROLES[role]
+    return group == "Secretaría" and bool(set(conferences) & set(MEETINGS[meeting]))
+
+
+def may_keep_time(role: str, meeting: str) -> bool:
+    group, conferences = ROLES[role]
+    return group in ("Secretaría", "Cronometraje") and bool(set(conferences) & set(MEETINGS[meeting]))
+
+
+def make_meeting(name: str) -> Meeting:
+    meeting = MeetingFactory(conferences=MEETINGS[name], ends_at=at(60))
+    AgendaItemFactory(meeting=meeting, title="Intercambio", starts_at=at(0), ends_at=at(30))
+    return meeting
+
+
+@pytest.mark.parametrize("meeting_name", MEETINGS)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", [*EDITS, "keep time"])
+def test_each_role_may_do_only_its_part_and_only_on_its_conferences_meetings(db, role, meeting_name, action):
+    group, conferences = ROLES[role]
+    client = Client()
+    client.force_login(staff_user("usuario", group=group, conferences=conferences))
+    meeting = make_meeting(meeting_name)
+    allowed = may_keep_time(role, meeting_name) if action == "keep time" else may_edit(role, meeting_name)
+
+    response, done = (keep_time if action == "keep time" else EDITS[action])(client, meeting)
+
+    assert done == allowed, f"{role} / {action} / {meeting_name}: status {response.status_code}"
+    assert response.status_code in ((302,) if allowed else (403, 302, 200))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_can_read_the_agenda_in_the_admin(client, db, role):
+    group, conferences = ROLES[role]
+    client.force_login(staff_user("usuario", group=group, conferences=conferences))
+    meeting = make_meeting("CSM meeting")
+    assert client.get(change_url(meeting)).status_code == 200
+    assert client.get(change_url(topic_of(meeting))).status_code == 200
+
+
+def test_a_secretary_cannot_move_a_meeting_out_of_their_own_conference(client, db):
+    client.force_login(staff_user("se_crm", conferences=("CRM",)))
+    meeting = make_meeting("joint meeting")
+    csm = meeting.conferences.get(acronym="CSM")
+    response = client.post(change_url(meeting), meeting_post(meeting, conferences=[str(csm.pk)]))
+    assert response.status_code == 200
+    assert "Incluya su propia conferencia" in response.content.decode()
+    assert meeting.conferences.count() == 2
+
+
+def test_the_timekeeper_console_opens_only_for_the_timekeepers_meetings(client, db):
+    client.force_login(staff_user("crono", group="Cronometraje", conferences=("CRM",)))
+    mine, theirs = make_meeting("CRM meeting"), make_meeting("CSM meeting")
+    assert client.get(reverse("agenda:timekeeper", args=[mine.slug])).status_code == 200
+    assert client.get(reverse("agenda:timekeeper", args=[theirs.slug])).status_code == 403
+
+
+def test_signed_out_visitors_reach_no_admin_page_and_no_clock(client, db):
+    meeting = make_meeting("CRM meeting")
+    response, done = edit_meeting(client, meeting)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"] and not done
+    response, done = keep_time(client, meeting)
+    assert response.status_code in (302, 403) and not done
+    assert not LiveEvent.objects.filter(at__lte=timezone.now()).exists()
