@@ -7,6 +7,8 @@ import zoneinfo
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
@@ -33,6 +35,7 @@ from .models import (
     Organisation,
     Person,
     Presidency,
+    StaffProfile,
 )
 from .zones import gmt_label, is_time_zone, time_zone_choices
 
@@ -664,3 +667,18 @@ class PersonAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["name", "position", "email", "organisation__name", "organisation__short_name"]
     autocomplete_fields = ["organisation"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+
+# Staff accounts with the conferences each works on, beside their groups.
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]

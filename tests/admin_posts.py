@@ -79,7 +79,9 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
                 **split(f"{prefix}-starts_at", row.get("day", day), row.get("start")),
                 **split(f"{prefix}-ends_at", row.get("day", day), row.get("end")),
                 # The browser posts back the duration the row was rendered with.
-                f"{prefix}-duration_minutes": str(row.get("duration", (item and item.duration_minutes) or "")),
+                f"{prefix}-duration_minutes": str(
+                    row.get("duration", (item and item.duration_minutes) or "")
+                ),
                 f"{prefix}-title_es": row["title"],
             }
         )

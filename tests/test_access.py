@@ -63,7 +63,8 @@ def add_item(client: Client, meeting: Meeting):
 
 def cancel_meeting(client: Client, meeting: Meeting):
     response = client.post(
-        reverse("admin:agenda_meeting_changelist"), {"action": "cancel", "_selected_action": [str(meeting.pk)]}
+        reverse("admin:agenda_meeting_changelist"),
+        {"action": "cancel", "_selected_action": [str(meeting.pk)]},
     )
     return response, Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.CANCELLED
 
@@ -168,3 +169,16 @@ def test_signed_out_visitors_reach_no_admin_page_and_no_clock(client, db):
     response, done = keep_time(client, meeting)
     assert response.status_code in (302, 403) and not done
     assert not LiveEvent.objects.filter(at__lte=timezone.now()).exists()
+
+
+def test_the_local_login_that_make_run_creates_may_edit_the_seed_meeting(seed_meeting):
+    import io
+
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from agenda import access
+
+    call_command("ensure_secretariat_user", stdout=io.StringIO())
+    user = User.objects.get(username="secretaria")
+    assert access.may_edit(user, seed_meeting) and access.may_keep_time(user, seed_meeting)

@@ -57,14 +57,19 @@ def test_the_second_save_of_a_meeting_is_refused_with_what_changed_and_can_be_re
     second["title_es"] = current.title_es
     assert csm.post(change_url(opened), second).status_code == 302
     saved = Meeting.objects.get(pk=seed_meeting.pk)
-    assert (saved.title_es, saved.venue) == ("III Reunión Plenaria CRM-CSM (virtual)", "Sede de la SE, San José")
+    assert (saved.title_es, saved.venue) == (
+        "III Reunión Plenaria CRM-CSM (virtual)",
+        "Sede de la SE, San José",
+    )
 
 
 def test_an_agenda_row_changed_meanwhile_refuses_the_whole_meeting_save(seed_meeting):
     crm, csm = two_secretaries()
     tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
     stale_rows = meeting_post(seed_meeting)
-    assert crm.post(change_url(tema_2), item_post(tema_2, start="10:05:00", end="10:45:00")).status_code == 302
+    assert (
+        crm.post(change_url(tema_2), item_post(tema_2, start="10:05:00", end="10:45:00")).status_code == 302
+    )
 
     before = snapshot()
     rows = [k for k, v in stale_rows.items() if k.endswith("-title_es") and v.startswith("TEMA 2")]

@@ -97,7 +97,9 @@ def test_a_new_moderator_and_a_new_join_link_are_announced_without_the_link(clie
     post = item_post(item)
     total = int(post["participants-TOTAL_FORMS"])
     iom = Organisation.objects.create(
-        name="Organización Internacional para las Migraciones", short_name="OIM", kind=Organisation.Kind.OBSERVER
+        name="Organización Internacional para las Migraciones",
+        short_name="OIM",
+        kind=Organisation.Kind.OBSERVER,
     )
     post.update(
         {
@@ -133,7 +135,9 @@ def test_changes_made_while_a_meeting_is_a_draft_are_not_announced(client, db, c
     meeting.title_es = "Reunión técnica preparatoria (virtual)"
     with commit():
         meeting.save()
-    assert "La reunión ahora se llama «Reunión técnica preparatoria (virtual)»" in page_changes(client, meeting)
+    assert "La reunión ahora se llama «Reunión técnica preparatoria (virtual)»" in page_changes(
+        client, meeting
+    )
 
 
 def test_an_earlier_version_can_be_restored_and_calendars_see_a_new_revision(client, seed_meeting, commit):

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-SECRETARIAT_GROUP = "Secretaría"
+from agenda.access import SECRETARIAT_GROUP
+from agenda.models import Conference, StaffProfile
 
 
 class Command(BaseCommand):
@@ -26,5 +27,7 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         user = User.objects.create_user(username=username, password=password, is_staff=True)
         user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+        # The local login works for both secretariats, on every meeting here.
+        StaffProfile.objects.create(user=user).conferences.set(Conference.objects.all())
         self.stdout.write(self.style.SUCCESS(f"Secretariat login created: {username} / {password}"))
         self.stdout.write("This password is shown only now. It is for this machine only.")
