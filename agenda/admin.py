@@ -24,17 +24,27 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access, history, scheduling
-from .forms import AgendaItemForm, AgendaRowsFormSet, DuplicateMeetingForm, MeetingForm, ShiftForm, TopicForm
+from . import access, history, participants, scheduling
+from .forms import (
+    AgendaItemForm,
+    AgendaRowsFormSet,
+    DuplicateMeetingForm,
+    MeetingForm,
+    RegistrationImportForm,
+    ShiftForm,
+    TopicForm,
+)
 from .models import (
     AgendaItem,
     AgendaParticipant,
     Conference,
     Country,
     Meeting,
+    MeetingDocument,
     Organisation,
     Person,
     Presidency,
+    Registration,
     StaffProfile,
 )
 from .zones import gmt_label, is_time_zone, time_zone_choices
@@ -252,6 +262,13 @@ class SubItemInline(AgendaRowInline):
         return formset
 
 
+class DocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    extra = 1
+    fields = ["title", "file", "audience", "position"]
+    verbose_name_plural = _("documents (public, or for registered participants only)")
+
+
 @admin.register(Meeting)
 class MeetingAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
     form = MeetingForm
@@ -263,7 +280,7 @@ class MeetingAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
     formfield_overrides = HTTPS_URLS
     filter_horizontal = ["organisers"]
     readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
-    inlines = [TopicRowInline]
+    inlines = [TopicRowInline, DocumentInline]
     actions = ["publish", "unpublish", "cancel", "duplicate"]
     fieldsets = [
         (
@@ -682,3 +699,121 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
+
+
+class MeetingScopedAdmin(admin.ModelAdmin):
+    """Rows of a meeting, listed and changed only by staff of the meeting's conferences."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(meeting__in=access.their_meetings(request.user))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.works_on(request.user, obj.meeting)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or access.works_on(request.user, obj.meeting)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "meeting":
+            kwargs["queryset"] = access.their_meetings(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(MeetingScopedAdmin):
+    list_display = ["name", "affiliation", "email", "role", "meeting", "link_state"]
+    list_filter = ["meeting", "role", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["meeting"]
+    search_fields = ["name", "email", "affiliation"]
+    fields = ["meeting", "name", "email", "affiliation", "role", "private_link", "revoked_at", "created_at"]
+    readonly_fields = ["private_link", "revoked_at", "created_at"]
+    actions = ["revoke_links", "issue_new_links"]
+
+    @admin.display(description=_("private link"))
+    def private_link(self, registration: Registration) -> str:
+        if registration.pk is None:
+            return gettext("Made when the participant is saved.")
+        if registration.is_revoked:
+            return gettext("Revoked: issue a new link to give access again.")
+        return registration.get_absolute_private_url()
+
+    @admin.display(description=_("link"), boolean=True)
+    def link_state(self, registration: Registration) -> bool:
+        return not registration.is_revoked
+
+    @admin.action(
+        description=_("Revoke the private links of the selected participants"), permissions=["change"]
+    )
+    def revoke_links(self, request, queryset):
+        count = 0
+        for registration in queryset.filter(revoked_at__isnull=True):
+            if self.has_change_permission(request, registration):
+                registration.revoke()
+                count += 1
+        self.message_user(
+            request, gettext("%(count)d links revoked; they stop working now.") % {"count": count}
+        )
+
+    @admin.action(
+        description=_("Issue new private links (the old ones stop working)"), permissions=["change"]
+    )
+    def issue_new_links(self, request, queryset):
+        count = 0
+        for registration in queryset:
+            if self.has_change_permission(request, registration):
+                registration.issue_new_link()
+                count += 1
+        self.message_user(request, gettext("%(count)d new links issued: send them again.") % {"count": count})
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="agenda_registration_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = RegistrationImportForm(
+            request.POST or None, request.FILES or None, meetings=access.their_meetings(request.user)
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = participants.import_registrations(
+                    form.cleaned_data["meeting"],
+                    form.cleaned_data["file"].read(participants.MAX_FILE_BYTES + 1),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(created)d participants registered, %(updated)d updated.")
+                    % {"created": result.created, "updated": result.updated},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:agenda_registration_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/agenda/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "object": gettext("Import from a spreadsheet"),
+                "form": form,
+                "title": gettext("Register participants from a spreadsheet"),
+                "intro": gettext(
+                    "Nothing is saved unless every line is right; each problem is listed by line."
+                ),
+                "submit_label": gettext("Import"),
+            },
+        )

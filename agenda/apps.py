@@ -7,6 +7,7 @@ class AgendaConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self) -> None:
-        from . import signals
+        from . import logs, signals
 
         signals.connect()
+        logs.hide_private_tokens()

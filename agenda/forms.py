@@ -214,6 +214,21 @@ class ShiftForm(forms.Form):
     )
 
 
+class RegistrationImportForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.none())
+    file = forms.FileField(
+        label=_("List of participants (CSV)"),
+        help_text=_(
+            "Columns: name, email, delegation or organisation, role (delegate, observer or civil society). "
+            "Save the spreadsheet as CSV; commas or semicolons both work."
+        ),
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+
+
 class DuplicateMeetingForm(forms.Form):
     on = forms.DateField(
         label=_("Date of the new meeting"),

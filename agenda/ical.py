@@ -9,7 +9,7 @@ TZID with a VTIMEZONE built from the tz database for the feed's dates.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
@@ -34,6 +34,12 @@ class MeetingEntry:
     url: str
     # The public changelog, newest first (history.load_changes).
     changes: Sequence[AgendaChange] = ()
+    # A registered participant's private feed carries the join link even when it is not public.
+    for_participants: bool = False
+
+    @property
+    def shows_join_link(self) -> bool:
+        return self.meeting.shows_join_link or (self.for_participants and bool(self.meeting.video_call_url))
 
 
 def one_line(text: str) -> str:
@@ -75,15 +81,16 @@ def location(meeting: Meeting) -> str:
     return one_line(" · ".join(places))
 
 
-def add_common(event: Event, row: Meeting | AgendaItem, meeting: Meeting, last_modified: datetime) -> None:
+def add_common(event: Event, row: Meeting | AgendaItem, entry: MeetingEntry, last_modified: datetime) -> None:
     """Add what every event carries: identity, revision and place."""
     event.add("uid", str(row.uuid))
     # DTSTAMP is the revision's time, not the build's, so an unchanged feed keeps its bytes and ETag.
     event.add("dtstamp", last_modified)
     event.add("created", row.created_at)
     event.add("last-modified", last_modified)
+    meeting = entry.meeting
     event.add("location", location(meeting))
-    if meeting.shows_join_link:
+    if entry.shows_join_link:
         event.add(
             "conference",
             meeting.video_call_url,
@@ -118,9 +125,10 @@ def describe_item(item: AgendaItem, meeting: Meeting) -> str:
     return "\n".join(lines)
 
 
-def join_lines(meeting: Meeting, url: str) -> list[str]:
-    lines = [_("Meeting page: %(url)s") % {"url": url}]
-    if meeting.shows_join_link:
+def join_lines(entry: MeetingEntry) -> list[str]:
+    meeting = entry.meeting
+    lines = [_("Meeting page: %(url)s") % {"url": entry.url}]
+    if entry.shows_join_link:
         lines.append(_("Join: %(url)s") % {"url": meeting.video_call_url})
     return lines
 
@@ -130,7 +138,7 @@ def meeting_event(entry: MeetingEntry) -> Event:
     meeting = entry.meeting
     last_modified = max([meeting.updated_at, *(item.updated_at for item in entry.agenda)])
     event = Event()
-    add_common(event, meeting, meeting, last_modified)
+    add_common(event, meeting, entry, last_modified)
     event.add("sequence", meeting.sequence)
     event.add("summary", one_line(meeting.title))
     event.add("dtstart", meeting.local_starts_at)
@@ -139,7 +147,7 @@ def meeting_event(entry: MeetingEntry) -> Event:
     event.add("url", entry.url)
     agenda = [_("Agenda (%(offset)s):") % {"offset": meeting.gmt_label}]
     agenda.extend(describe_item(item, meeting) for item in entry.agenda)
-    event.add("description", "\n".join([*agenda, *change_lines(entry), "", *join_lines(meeting, entry.url)]))
+    event.add("description", "\n".join([*agenda, *change_lines(entry), "", *join_lines(entry)]))
     return event
 
 
@@ -158,7 +166,7 @@ def item_event(item: AgendaItem, entry: MeetingEntry) -> Event:
     """A topic as its own event: sub-items and participants in the description."""
     meeting = entry.meeting
     event = Event()
-    add_common(event, item, meeting, item.updated_at)
+    add_common(event, item, entry, item.updated_at)
     event.add("sequence", item.sequence)
     event.add("summary", one_line(item.title))
     event.add("dtstart", item.local_starts_at)
@@ -171,7 +179,7 @@ def item_event(item: AgendaItem, entry: MeetingEntry) -> Event:
         "",
         describe_item(item, meeting),
         "",
-        *join_lines(meeting, entry.url),
+        *join_lines(entry),
     ]
     event.add("description", "\n".join(description))
     return event
@@ -181,8 +189,10 @@ def timed_topics(entry: MeetingEntry) -> list[AgendaItem]:
     return [item for item in entry.agenda if item.starts_at]
 
 
-def build_meeting_calendar(entry: MeetingEntry) -> bytes:
-    """The meeting as a single event."""
+def build_meeting_calendar(entry: MeetingEntry, *, for_participants: bool = False) -> bytes:
+    """The meeting as a single event; for participants, with the join link however it is shown."""
+    if for_participants:
+        entry = replace(entry, for_participants=True)
     meeting = entry.meeting
     calendar = new_calendar(meeting.title, _("Agenda and updates of %(title)s") % {"title": meeting.title})
     calendar.add("x-wr-timezone", meeting.time_zone)

@@ -160,6 +160,9 @@ DEFAULT_MEETING_TIME_ZONE = "America/Costa_Rica"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Meeting documents. Not served as static files: a view checks who may read each one.
+# With several app servers, point this at storage they share (see README, "Deploying").
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # In production (after collectstatic), hashed names that browsers and CDNs may keep for a year.
 STATIC_MANIFEST = env_flag("DJANGO_STATIC_MANIFEST")
 STORAGES = {
@@ -175,6 +178,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LOGIN_URL = "admin:login"
+# The site's public address, for links sent by email (participants' private links).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
 # Password guessing: five wrong passwords for one account from one address lock that
 # pair out for 15 minutes (django-axes, counted in the database so every app server agrees).

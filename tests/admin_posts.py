@@ -66,6 +66,18 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
     data.update(fields)
     initial = sum(1 for row in rows if row.get("item"))
     data.update(management_form("agenda_items", len(rows), initial))
+    documents = list(meeting.documents.all()) if meeting.pk else []
+    data.update(management_form("documents", len(documents), len(documents)))
+    for index, document in enumerate(documents):
+        data.update(
+            {
+                f"documents-{index}-id": str(document.pk),
+                f"documents-{index}-meeting": str(meeting.pk),
+                f"documents-{index}-title": document.title,
+                f"documents-{index}-audience": document.audience,
+                f"documents-{index}-position": str(document.position),
+            }
+        )
     # Existing rows first, as the admin renders them.
     for index, row in enumerate(sorted(rows, key=lambda row: row.get("item") is None)):
         prefix = f"agenda_items-{index}"

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from agenda.models import AgendaItem, Meeting
 
-from .admin_posts import meeting_post
+from .admin_posts import management_form, meeting_post
 from .factories import ConferenceFactory, meeting_with_topics
 from .test_validation import snapshot
 
@@ -16,6 +16,11 @@ SECRETARIAT_PERMISSIONS = sorted(
     [
         f"{action}_{model}"
         for model in ["meeting", "agendaitem", "agendaparticipant", "person", "organisation"]
+        for action in ["add", "change", "delete", "view"]
+    ]
+    + [
+        f"{action}_{model}"
+        for model in ["registration", "meetingdocument"]
         for action in ["add", "change", "delete", "view"]
     ]
     + ["view_conference", "view_country", "view_presidency", "keep_time"]
@@ -237,6 +242,7 @@ def new_meeting_post(conference_pk: int, rows: list[tuple[str, str, str]], statu
         "agenda_items-INITIAL_FORMS": "0",
         "agenda_items-MIN_NUM_FORMS": "0",
         "agenda_items-MAX_NUM_FORMS": "1000",
+        **management_form("documents", 0, 0),
     }
     for index, (start, end, title) in enumerate(rows):
         prefix = f"agenda_items-{index}"

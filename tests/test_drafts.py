@@ -1,9 +1,10 @@
 """A draft never leaks: every public address, fed a draft's slug and UUIDs, answers as if it did not exist."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
 
-from agenda.models import Meeting
+from agenda.models import Meeting, MeetingDocument, Registration
 
 from .factories import AgendaItemFactory, AgendaParticipantFactory, MeetingFactory, at
 
@@ -41,14 +42,31 @@ def secrets_of(draft: Meeting) -> list[str]:
         draft.video_call_url,
         *(str(item.uuid) for item in draft.agenda_items.all()),
         *(item.title for item in draft.agenda_items.all()),
+        *(str(document.uuid) for document in draft.documents.all()),
     ]
 
 
-def test_every_public_address_hides_a_draft(client, draft):
+def test_every_public_address_hides_a_draft(client, draft, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     item = draft.agenda_items.get()
+    document = MeetingDocument.objects.create(
+        meeting=draft,
+        title="Anexo",
+        audience=MeetingDocument.Audience.PUBLIC,
+        file=SimpleUploadedFile("a.pdf", b"%PDF"),
+    )
+    # Even a participant's own link shows nothing of a meeting still in draft.
+    registration = Registration.objects.create(
+        meeting=draft, name="Ana", email="ana@x.org", affiliation="OIM"
+    )
     walked = []
     for pattern in agenda_patterns():
-        arguments = {"slug": draft.slug, "item": item.uuid}
+        arguments = {
+            "slug": draft.slug,
+            "item": item.uuid,
+            "document": document.uuid,
+            "token": registration.token,
+        }
         url = reverse(
             f"agenda:{pattern.name}",
             kwargs={k: v for k, v in arguments.items() if k in pattern.pattern.converters},

@@ -11,6 +11,7 @@ from .meetings import (
     to_roman,
 )
 from .people import Conference, Country, Organisation, Person, Presidency, PresidencyQuerySet, StaffProfile
+from .registrations import MeetingDocument, Registration
 
 __all__ = [
     "AgendaItem",
@@ -20,11 +21,13 @@ __all__ = [
     "Country",
     "LiveEvent",
     "Meeting",
+    "MeetingDocument",
     "MeetingQuerySet",
     "Organisation",
     "Person",
     "Presidency",
     "PresidencyQuerySet",
+    "Registration",
     "StaffProfile",
     "load_agendas",
     "to_roman",

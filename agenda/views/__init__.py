@@ -1,5 +1,6 @@
 """Thin views, by subject: public pages, feeds and documents, the live clock."""
 
+from .documents import private_document, public_document
 from .feeds import (
     agenda_pdf,
     agenda_text,
@@ -12,6 +13,7 @@ from .feeds import (
 )
 from .live import live_report, live_state, speaker_view, timekeeper, timekeeper_action
 from .pages import meeting_detail, meeting_list
+from .private import private_ical, private_page
 
 __all__ = [
     "agenda_pdf",
@@ -25,6 +27,10 @@ __all__ = [
     "meeting_detail",
     "meeting_ical",
     "meeting_list",
+    "private_document",
+    "private_ical",
+    "private_page",
+    "public_document",
     "series_ical",
     "speaker_view",
     "timekeeper",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from .. import history, live, zones
 from ..cache import content_version
 from ..forms import TimeZoneForm
-from ..models import Meeting
+from ..models import Meeting, Registration
 
 # Remembers the reader's own time zone, chosen or detected by the browser.
 VIEWER_ZONE_COOKIE = "plenary_tz"
@@ -37,17 +37,29 @@ def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Drafts stay hidden from the public; the secretariat may preview them.
     if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
         raise Http404
+    return render_meeting_page(request, meeting)
+
+
+def render_meeting_page(
+    request: HttpRequest, meeting: Meeting, *, registration: Registration | None = None
+) -> HttpResponse:
+    """The meeting's page; with a registration, as that participant's private copy of it."""
     requested = request.GET.get("tz")
     viewer_zone, refused_zone = zones.choose_viewer_zone(requested, request.COOKIES.get(VIEWER_ZONE_COOKIE))
     countries = meeting.member_countries()
     now = timezone.now()
     # Loaded only when a cached fragment is missing or the clock concerns readers.
     agenda = SimpleLazyObject(meeting.agenda)
+    documents = [
+        document for document in meeting.documents.all() if document.is_public or registration is not None
+    ]
     response = render(
         request,
         "agenda/meeting_detail.html",
         {
             "meeting": meeting,
+            "registration": registration,
+            "documents": documents,
             "agenda": agenda,
             # Cached fragments of the page are keyed by it, so an edit refreshes them.
             "content_version": content_version(),

@@ -1,0 +1,55 @@
+"""A registered participant's private copies: the page, the calendar feed and the documents.
+
+The token in the address is the participant's key, signed; an altered, guessed
+or revoked one gets the same 404 as a page that does not exist. The responses
+are kept out of shared caches and send no referrer, so the token travels nowhere.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from .. import ical
+from ..cache import cached_document
+from ..models import Registration
+from .feeds import ICAL_CONTENT_TYPE, entries
+from .pages import render_meeting_page
+
+
+def registration_or_404(token: str) -> Registration:
+    registration = Registration.objects.from_token(token)
+    if registration is None or not registration.meeting.is_public:
+        raise Http404
+    return registration
+
+
+def keep_private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def private_page(request: HttpRequest, token: str) -> HttpResponse:
+    registration = registration_or_404(token)
+    return keep_private(render_meeting_page(request, registration.meeting, registration=registration))
+
+
+@require_safe
+def private_ical(request: HttpRequest, token: str) -> HttpResponse:
+    registration = registration_or_404(token)
+    meeting = registration.meeting
+
+    def build() -> bytes:
+        entry = entries(request, [meeting])[0]
+        return ical.build_meeting_calendar(entry, for_participants=True)
+
+    # The same for every participant of the meeting: cached once, by the meeting, not the token.
+    document = cached_document(
+        f"{request.get_host()}:{request.LANGUAGE_CODE}:ical:private:{meeting.slug}", build
+    )
+    response = HttpResponse(document.body, content_type=ICAL_CONTENT_TYPE)
+    response["ETag"] = document.etag
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
+    return keep_private(response)
