@@ -1,0 +1,395 @@
+"""Moving a meeting between sites, and backing up and restoring the whole site.
+
+A meeting file (JSON) carries the meeting with its whole agenda and who takes
+part, keyed by what people recognise (conference acronyms, organisation and
+person names) rather than database ids, so it imports into another site.
+Its UIDs and SEQUENCEs travel with it: calendars subscribed on the old site
+see the same events. An import is checked whole before anything is saved.
+
+A full backup is Django's `dumpdata` of the site's own data with the uploaded
+documents, in one .tar.gz; restoring replaces everything in one transaction.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tarfile
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .cache import bump_content_version
+from .models import AgendaItem, AgendaParticipant, Conference, Meeting, Organisation, Person
+
+MEETING_FORMAT = "plenary-meeting"
+MEETING_FORMAT_VERSION = 1
+MAX_MEETING_FILE_BYTES = 5 * 1024 * 1024
+MAX_ITEMS = 5000
+
+TRANSLATED = [
+    f"{name}_{language}"
+    for name in ("title", *Meeting.CONCEPT_NOTE_SECTIONS)
+    for language in ["es", "en", "pt"]
+]
+MEETING_FIELDS = [
+    "uuid",
+    "sequence",
+    "slug",
+    "series_number",
+    "status",
+    "time_zone",
+    "starts_at",
+    "ends_at",
+    "modality",
+    "video_call_url",
+    "video_call_platform",
+    "venue",
+    "join_link_visibility",
+    *TRANSLATED,
+]
+ITEM_FIELDS = [
+    "uuid",
+    "sequence",
+    "position",
+    "starts_at",
+    "ends_at",
+    "is_parallel",
+    "is_cancelled",
+    *[f"{name}_{language}" for name in ("title", "description") for language in ("es", "en", "pt")],
+]
+ORGANISATION_FIELDS = ["name", "short_name", "kind", "email"]
+PERSON_FIELDS = ["name", "position", "email"]
+SCALARS = (str, int, float, bool, type(None))
+
+
+# Export ----------------------------------------------------------------------------------------
+
+
+def plain(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    return value
+
+
+def values(row, fields: list[str]) -> dict:
+    return {name: plain(getattr(row, name)) for name in fields}
+
+
+def organisation_entry(organisation: Organisation | None) -> dict | None:
+    return values(organisation, ORGANISATION_FIELDS) if organisation else None
+
+
+def participant_entry(participant: AgendaParticipant) -> dict:
+    person = participant.person
+    return {
+        "role": participant.role,
+        "position": participant.position,
+        "person": {**values(person, PERSON_FIELDS), "organisation": organisation_entry(person.organisation)}
+        if person
+        else None,
+        "organisation": organisation_entry(participant.organisation),
+        "presidency_of": participant.presidency_of.acronym if participant.presidency_of_id else None,
+    }
+
+
+def export_meeting(meeting: Meeting) -> dict:
+    """The meeting, its agenda and its participants as plain JSON-ready data."""
+    items = meeting.agenda_items.select_related("parent").prefetch_related(
+        "participants__person__organisation", "participants__organisation", "participants__presidency_of"
+    )
+    return {
+        "format": MEETING_FORMAT,
+        "version": MEETING_FORMAT_VERSION,
+        "meeting": {
+            **values(meeting, MEETING_FIELDS),
+            "conferences": sorted(conference.acronym for conference in meeting.conferences.all()),
+            "organisers": [organisation_entry(organisation) for organisation in meeting.organisers.all()],
+        },
+        "agenda": [
+            {
+                **values(item, ITEM_FIELDS),
+                "parent": str(item.parent.uuid) if item.parent_id else None,
+                "participants": [participant_entry(participant) for participant in item.participants.all()],
+            }
+            for item in items
+        ],
+    }
+
+
+# Import ----------------------------------------------------------------------------------------
+
+
+class Refused(ValidationError):
+    """A meeting file that can't be imported; nothing of it was saved."""
+
+
+def refuse(where: str, problem: str):
+    raise Refused(f"{where}: {problem}")
+
+
+def expect(value, kind: type | tuple, where: str):
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        names = kind.__name__ if isinstance(kind, type) else " / ".join(k.__name__ for k in kind)
+        refuse(where, _("expected %(kind)s") % {"kind": names})
+    return value
+
+
+def fields_of(entry, allowed: list[str], where: str, *, extra: tuple[str, ...] = ()) -> dict:
+    expect(entry, dict, where)
+    unknown = sorted(set(entry) - set(allowed) - set(extra))
+    if unknown:
+        refuse(where, _("unknown fields: %(fields)s") % {"fields": ", ".join(map(str, unknown))[:200]})
+    for name in allowed:
+        if name in entry and not isinstance(entry[name], SCALARS):
+            refuse(where, _("“%(field)s” must be a single value") % {"field": name})
+    return {name: entry[name] for name in allowed if name in entry}
+
+
+def checked(instance, where: str, *, exclude: list[str] | None = None):
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        details = "; ".join(
+            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+            for field, messages in error.message_dict.items()
+        )
+        refuse(where, details)
+    return instance
+
+
+def organisation_from(entry, where: str) -> Organisation | None:
+    if entry is None:
+        return None
+    data = fields_of(entry, ORGANISATION_FIELDS, where)
+    name = expect(data.get("name"), str, f"{where}, name")
+    found = Organisation.objects.filter(name=name).first()
+    if found:
+        return found
+    organisation = checked(Organisation(**data), where)
+    organisation.save()
+    return organisation
+
+
+def person_from(entry, where: str) -> Person | None:
+    if entry is None:
+        return None
+    data = fields_of(entry, PERSON_FIELDS, where, extra=("organisation",))
+    organisation = organisation_from(entry.get("organisation"), f"{where}, organisation")
+    name = expect(data.get("name"), str, f"{where}, name")
+    found = Person.objects.filter(name=name, organisation=organisation).first()
+    if found:
+        return found
+    person = checked(Person(organisation=organisation, **data), where)
+    person.save()
+    return person
+
+
+def conference_from(acronym, where: str) -> Conference:
+    expect(acronym, str, where)
+    conference = Conference.objects.filter(acronym=acronym).first()
+    if conference is None:
+        refuse(where, _("no conference “%(acronym)s” on this site") % {"acronym": acronym[:40]})
+    return conference
+
+
+def read_meeting_file(data: bytes) -> dict:
+    if len(data) > MAX_MEETING_FILE_BYTES:
+        raise Refused(_("The file is larger than 5 MB: this is not a meeting file."))
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise Refused(_("The file is not JSON: %(error)s") % {"error": str(error)[:200]}) from error
+    expect(document, dict, _("The file"))
+    if document.get("format") != MEETING_FORMAT or document.get("version") != MEETING_FORMAT_VERSION:
+        raise Refused(
+            _("This is not a meeting file from plenary (format “%(format)s”, version %(version)s).")
+            % {"format": MEETING_FORMAT, "version": MEETING_FORMAT_VERSION}
+        )
+    expect(document.get("meeting"), dict, _("meeting"))
+    expect(document.get("agenda"), list, _("agenda"))
+    if len(document["agenda"]) > MAX_ITEMS:
+        raise Refused(
+            _("More than %(limit)d agenda items: this is not a meeting file.") % {"limit": MAX_ITEMS}
+        )
+    return document
+
+
+@transaction.atomic
+def import_meeting(data: bytes) -> Meeting:
+    """Create the meeting in the file `data`, or refuse the whole file with the first problem found.
+
+    Raises Refused. The meeting keeps its UID, SEQUENCEs and slug, so the
+    site must not have it already.
+    """
+    document = read_meeting_file(data)
+    entry = document["meeting"]
+    meeting_data = fields_of(entry, MEETING_FIELDS, _("meeting"), extra=("conferences", "organisers"))
+    uuid, slug = meeting_data.get("uuid"), meeting_data.get("slug")
+    if Meeting.objects.filter(uuid=uuid).exists() or Meeting.objects.filter(slug=slug).exists():
+        raise Refused(
+            _("The meeting “%(slug)s” is already on this site: delete it or change its address first.")
+            % {"slug": str(slug)[:100]}
+        )
+    meeting = Meeting(**meeting_data)
+    meeting.title = meeting.title_es
+    # Its agenda is not in yet: judged whole once it is, below.
+    meeting.agenda_checked_together = True
+    checked(meeting, _("meeting"), exclude=["conferences", "organisers"])
+    meeting.save()
+    meeting.conferences.set(
+        conference_from(acronym, _("meeting, conferences"))
+        for acronym in expect(entry.get("conferences"), list, _("meeting, conferences"))
+    )
+    if not meeting.conferences.exists():
+        refuse(_("meeting, conferences"), _("a meeting belongs to at least one conference"))
+    meeting.organisers.set(
+        organisation_from(organiser, _("meeting, organisers"))
+        for organiser in expect(entry.get("organisers", []), list, _("meeting, organisers"))
+    )
+
+    by_uuid: dict[str, AgendaItem] = {}
+    items = []
+    for number, item_entry in enumerate(document["agenda"], start=1):
+        where = _("agenda item %(number)d") % {"number": number}
+        item_data = fields_of(item_entry, ITEM_FIELDS, where, extra=("parent", "participants"))
+        item = AgendaItem(meeting=meeting, **item_data)
+        item.title = item.title_es
+        parent_uuid = item_entry.get("parent")
+        if parent_uuid is not None:
+            if parent_uuid not in by_uuid:
+                refuse(where, _("its topic must come before it in the file"))
+            item.parent = by_uuid[parent_uuid]
+        # Each item is checked against those saved before it: overlaps are found as they come.
+        checked(item, where, exclude=["meeting"])
+        item.save()
+        by_uuid[str(item.uuid)] = item
+        items.append((item, item_entry, where))
+
+    problems = meeting.agenda_problems([item for item, _entry, _where in items])
+    if meeting.status == Meeting.Status.PUBLISHED and problems:
+        refuse(_("agenda"), " ".join(problems))
+
+    for item, item_entry, where in items:
+        for number, participant_entry in enumerate(
+            expect(item_entry.get("participants", []), list, where), start=1
+        ):
+            here = _("%(item)s, participant %(number)d") % {"item": where, "number": number}
+            expect(participant_entry, dict, here)
+            unknown = sorted(
+                set(participant_entry) - {"role", "position", "person", "organisation", "presidency_of"}
+            )
+            if unknown:
+                refuse(here, _("unknown fields: %(fields)s") % {"fields": ", ".join(map(str, unknown))[:200]})
+            presidency = participant_entry.get("presidency_of")
+            participant = AgendaParticipant(
+                item=item,
+                role=expect(participant_entry.get("role"), str, here),
+                position=expect(participant_entry.get("position", 0), int, here),
+                person=person_from(participant_entry.get("person"), here),
+                organisation=organisation_from(participant_entry.get("organisation"), here),
+                presidency_of=conference_from(presidency, here) if presidency is not None else None,
+            )
+            checked(participant, here)
+            participant.save()
+    transaction.on_commit(bump_content_version)
+    return meeting
+
+
+# Whole-site backup -----------------------------------------------------------------------------
+
+# The site's own data; permissions, content types and sessions are rebuilt or not worth keeping.
+BACKUP_EXCLUDES = ["contenttypes", "auth.permission", "sessions", "axes"]
+DATA_NAME = "data.json"
+MEDIA_DIR = "media"
+
+
+def dump_data() -> str:
+    output = io.StringIO()
+    call_command(
+        "dumpdata",
+        natural_foreign=True,
+        natural_primary=True,
+        exclude=BACKUP_EXCLUDES,
+        indent=1,
+        stdout=output,
+    )
+    return output.getvalue()
+
+
+def write_backup(path: Path) -> int:
+    """Write the whole site to the .tar.gz `path`; return the number of rows."""
+    data = dump_data()
+    with tarfile.open(path, "w:gz") as archive:
+        encoded = data.encode()
+        info = tarfile.TarInfo(DATA_NAME)
+        info.size = len(encoded)
+        info.mtime = int(timezone.now().timestamp())
+        archive.addfile(info, io.BytesIO(encoded))
+        media = Path(settings.MEDIA_ROOT)
+        if media.exists():
+            archive.add(media, arcname=MEDIA_DIR)
+    return len(json.loads(data))
+
+
+def restore_backup(path: Path) -> int:
+    """Replace the whole site with the backup at `path`; return the number of rows.
+
+    The backup is read and checked before anything is touched; the database is
+    replaced in one transaction, so a failure leaves the site as it was.
+    """
+    try:
+        archive = tarfile.open(path, "r:gz")  # noqa: SIM115 - closed by the `with` below
+    except (OSError, tarfile.TarError) as error:
+        raise Refused(_("Not a backup made by plenary: %(error)s") % {"error": error}) from error
+    with archive, tempfile.TemporaryDirectory() as unpacked:
+        names = archive.getnames()
+        if DATA_NAME not in names:
+            raise Refused(_("Not a backup made by plenary: it has no %(name)s.") % {"name": DATA_NAME})
+        for name in names:
+            parts = PurePosixPath(name).parts
+            if name != DATA_NAME and (not parts or parts[0] != MEDIA_DIR):
+                raise Refused(_("The backup holds an unexpected file: %(name)s.") % {"name": name[:200]})
+        try:
+            # "data" refuses links, devices and paths that leave the folder.
+            archive.extractall(unpacked, filter="data")
+        except tarfile.TarError as error:
+            raise Refused(_("The backup holds an unsafe file: %(error)s") % {"error": error}) from error
+        data_file = Path(unpacked) / DATA_NAME
+        try:
+            rows = json.loads(data_file.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise Refused(
+                _("The backup's data can't be read: %(error)s") % {"error": str(error)[:300]}
+            ) from error
+        if not isinstance(rows, list) or not all(isinstance(row, dict) and "model" in row for row in rows):
+            raise Refused(_("The backup's data is not a Django data dump."))
+        # Emptied and refilled in one transaction: a row that fails to load leaves the site as it was.
+        with transaction.atomic():
+            call_command("flush", interactive=False, verbosity=0)
+            try:
+                call_command("loaddata", str(data_file), verbosity=0)
+            except Exception as error:
+                raise Refused(
+                    _("The backup's data can't be loaded: %(error)s") % {"error": str(error)[:300]}
+                ) from error
+        media = Path(settings.MEDIA_ROOT)
+        restored_media = Path(unpacked) / MEDIA_DIR
+        if restored_media.exists():
+            for source in restored_media.rglob("*"):
+                if source.is_file():
+                    target = media / source.relative_to(restored_media)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(source.read_bytes())
+    bump_content_version()
+    return len(rows)

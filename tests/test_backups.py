@@ -1,0 +1,233 @@
+"""Backups that restore: a meeting exported and imported whole, the whole site dumped, wiped and restored."""
+
+import io
+import json
+import tarfile
+
+import icalendar
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from agenda import backups
+from agenda.models import AgendaItem, AgendaParticipant, Meeting, MeetingDocument, Organisation, Person
+
+from .test_validation import snapshot
+
+SLUG = "iii-reunion-plenaria-crm-csm"
+
+
+def feed_bodies(client, meeting: Meeting) -> dict[str, bytes]:
+    urls = [
+        reverse("agenda:series-ical"),
+        reverse("agenda:meeting-ical", args=[meeting.slug]),
+        reverse("agenda:meeting-agenda-ical", args=[meeting.slug]),
+        reverse("agenda:api-meeting-detail", args=[meeting.slug]),
+        *(
+            reverse("agenda:item-ical", args=[meeting.slug, item.uuid])
+            for item in meeting.agenda_items.filter(parent=None)
+        ),
+    ]
+    bodies = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        bodies[url] = response.content
+    return bodies
+
+
+def events(body: bytes) -> set[tuple[str, int]]:
+    calendar = icalendar.Calendar.from_ical(body)
+    return {(str(event["UID"]), int(event["SEQUENCE"])) for event in calendar.walk("VEVENT")}
+
+
+def everything() -> tuple:
+    return (snapshot(), Organisation.objects.count(), Person.objects.count())
+
+
+def test_a_meeting_exported_and_imported_keeps_its_agenda_uids_and_sequences(
+    client, seed_meeting, django_capture_on_commit_callbacks
+):
+    tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
+    tema_2.starts_at = tema_2.starts_at.replace(minute=5)
+    tema_2.save()  # SEQUENCE 1 now, which the import must keep
+    exported = backups.export_meeting(seed_meeting)
+    agenda_feed = reverse("agenda:meeting-agenda-ical", args=[SLUG])
+    before = events(client.get(agenda_feed).content)
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_meeting.delete()
+    assert client.get(agenda_feed).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        imported = backups.import_meeting(json.dumps(exported).encode())
+
+    assert backups.export_meeting(imported) == exported
+    assert events(client.get(agenda_feed).content) == before
+    assert any(sequence > 0 for _, sequence in before)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda doc: b"\xff\xfe not json", "no es JSON"),
+        (lambda doc: b"[" * 100_000 + b"]" * 100_000, "no es JSON"),
+        (lambda doc: json.dumps({**doc, "format": "pretalx"}).encode(), "no es un archivo de reunión"),
+        (lambda doc: json.dumps({**doc, "agenda": {}}).encode(), "agenda"),
+        (
+            lambda doc: json.dumps({**doc, "meeting": {**doc["meeting"], "is_superuser": True}}).encode(),
+            "is_superuser",
+        ),
+        (
+            lambda doc: json.dumps({**doc, "meeting": {**doc["meeting"], "title_es": {"$gt": ""}}}).encode(),
+            "title_es",
+        ),
+        (
+            lambda doc: json.dumps(
+                {**doc, "meeting": {**doc["meeting"], "time_zone": "Mars/Olympus"}}
+            ).encode(),
+            "zona horaria",
+        ),
+        (
+            lambda doc: json.dumps({**doc, "meeting": {**doc["meeting"], "conferences": ["XYZ"]}}).encode(),
+            "XYZ",
+        ),
+        (
+            lambda doc: json.dumps({**doc, "meeting": {**doc["meeting"], "slug": "../../etc"}}).encode(),
+            "slug",
+        ),
+        (
+            lambda doc: json.dumps({**doc, "meeting": {**doc["meeting"], "title_es": "x" * 5000}}).encode(),
+            "title_es",
+        ),
+        (
+            lambda doc: json.dumps(
+                {
+                    **doc,
+                    "agenda": [
+                        {**doc["agenda"][1], "starts_at": doc["agenda"][0]["starts_at"]},
+                        *doc["agenda"],
+                    ],
+                }
+            ).encode(),
+            "punto de agenda 2",
+        ),
+        (
+            lambda doc: json.dumps({**doc, "agenda": [{**doc["agenda"][0], "parent": "0000"}]}).encode(),
+            "punto de agenda 1",
+        ),
+        (
+            lambda doc: json.dumps(
+                {
+                    **doc,
+                    "agenda": [{**doc["agenda"][0], "participants": [{"role": "dictator", "position": 0}]}],
+                }
+            ).encode(),
+            "participante 1",
+        ),
+    ],
+)
+def test_a_malformed_or_hostile_meeting_file_is_refused_whole(seed_meeting, make, message):
+    document = backups.export_meeting(seed_meeting)
+    # Another meeting than the seed's, so that only what each case breaks is wrong.
+    document["meeting"]["uuid"] = "6f1c1b1e-7d1a-4c1e-9b1e-1c1e1b1e1c1e"
+    document["meeting"]["slug"] = "otra-reunion"
+    for item in document["agenda"]:
+        item["uuid"] = item["uuid"][:-4] + "abcd"
+        if item["parent"]:
+            item["parent"] = item["parent"][:-4] + "abcd"
+    before = everything()
+    with pytest.raises(backups.Refused) as refused:
+        backups.import_meeting(make(document))
+    assert message.lower() in " ".join(refused.value.messages).lower()
+    assert everything() == before
+
+
+def test_importing_a_meeting_the_site_already_has_is_refused(seed_meeting, tmp_path):
+    path = tmp_path / "reunion.json"
+    call_command("export_meeting", SLUG, "--output", str(path), stderr=io.StringIO())
+    before = everything()
+    with pytest.raises(CommandError, match="ya está en este sitio"):
+        call_command("import_meeting", str(path))
+    assert everything() == before
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_a_full_backup_restores_every_row_and_every_feed_byte_for_byte(client, seed_meeting, media, tmp_path):
+    from django.core.cache import cache
+
+    MeetingDocument.objects.create(
+        meeting=seed_meeting,
+        title="Nota conceptual",
+        audience="public",
+        file=SimpleUploadedFile("nota.pdf", b"%PDF-1"),
+    )
+    tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
+    tema_2.title_es = "TEMA 2. Agenda Regional Migratoria CRM-CSM (revisada)"
+    tema_2.save()
+    rows_before = backups.dump_data()
+    feeds_before = feed_bodies(client, seed_meeting)
+    archive = tmp_path / "copia.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+
+    call_command("flush", interactive=False, verbosity=0)
+    for path in media.rglob("*"):
+        if path.is_file():
+            path.unlink()
+    assert not Meeting.objects.exists() and not AgendaParticipant.objects.exists()
+    cache.clear()
+
+    call_command("restore", str(archive), "--noinput", stdout=io.StringIO())
+
+    assert backups.dump_data() == rows_before
+    assert feed_bodies(client, Meeting.objects.get(slug=SLUG)) == feeds_before
+    document = MeetingDocument.objects.get()
+    assert document.file.read() == b"%PDF-1"
+    assert AgendaItem.history.filter(title_es__endswith="(revisada)").exists()
+
+
+def tar_with(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, content in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"not a tar at all", "No es una copia de seguridad"),
+        (tar_with({"other.json": b"[]"}), "no tiene data.json"),
+        (tar_with({"data.json": b"[]", "../../etc/cron.d/evil": b"* * * * * root sh"}), "inesperado"),
+        (tar_with({"data.json": b"{not json"}), "no se pueden leer"),
+        (tar_with({"data.json": b'[{"fields": {}}]'}), "no son un volcado"),
+        (
+            tar_with(
+                {
+                    "data.json": json.dumps(
+                        [{"model": "agenda.agendaitem", "pk": 1, "fields": {"meeting": 999}}]
+                    ).encode()
+                }
+            ),
+            "no se pueden cargar",
+        ),
+    ],
+)
+def test_a_bad_backup_is_refused_and_the_site_stays_as_it_was(
+    seed_meeting, media, tmp_path, content, message
+):
+    path = tmp_path / "copia.tar.gz"
+    path.write_bytes(content)
+    before = backups.dump_data()
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(path), "--noinput")
+    assert message.lower() in str(refused.value).lower()
+    assert backups.dump_data() == before
