@@ -136,3 +136,23 @@ def test_every_seed_row_passes_model_validation(seed_meeting):
             participant.full_clean()
     seed_meeting.full_clean()
     assert seed_meeting.agenda_problems() == []
+
+
+def test_loading_the_seed_into_a_site_with_its_own_rows_overwrites_none_of_them(db):
+    from agenda.models import Organisation
+
+    from .factories import ConferenceFactory
+
+    # Rows the secretariat made first, holding the ids the fixture uses and its conference.
+    own = [
+        Organisation.objects.create(name=f"Organización propia {n}", short_name=f"OP{n}", kind="other")
+        for n in range(30)
+    ]
+    crm = ConferenceFactory(acronym="CRM", name="Conferencia Regional sobre Migración (nombre propio)")
+    call_command("load_seed", stdout=io.StringIO())
+
+    assert all(Organisation.objects.get(pk=row.pk).name == row.name for row in own)
+    seed = Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm")
+    assert crm in seed.conferences.all()
+    assert Conference.objects.get(acronym="CRM").name.endswith("(nombre propio)")
+    assert seed.agenda_items.count() == 12

@@ -6,11 +6,18 @@ from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from agenda.models import AgendaItem, AgendaParticipant, Meeting
+from agenda.models import (
+    AgendaItem,
+    AgendaParticipant,
+    Conference,
+    Country,
+    Meeting,
+    Organisation,
+    Presidency,
+)
 
 SEED_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "iii_plenaria_crm_csm.json"
 
@@ -28,16 +35,10 @@ class Command(BaseCommand):
             self.stdout.write(f"The seed meeting is already loaded: {meeting.slug}. Nothing changed.")
             return
         with transaction.atomic():
-            for obj in objects:
-                obj.save()
-            # Rows came with their ids: move PostgreSQL's sequences past them, as loaddata does.
-            models = {type(obj.object) for obj in objects}
-            with connection.cursor() as cursor:
-                for statement in connection.ops.sequence_reset_sql(no_style(), models):
-                    cursor.execute(statement)
+            saved = add_rows(objects)
             # loaddata skips model validation; check every row now, and keep none if one fails.
-            for obj in objects:
-                instance = type(obj.object).objects.get(pk=obj.object.pk)
+            for instance in saved:
+                instance = type(instance).objects.get(pk=instance.pk)
                 try:
                     instance.full_clean()
                 except ValidationError as error:
@@ -46,6 +47,53 @@ class Command(BaseCommand):
                     ) from error
             record_in_history(objects)
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(objects)} rows: {meeting.get_absolute_url()}"))
+
+
+# Reference data the site may already hold, found by what identifies it; kept as the site has it.
+NATURAL_KEYS = {
+    Country: ("code",),
+    Conference: ("acronym",),
+    Organisation: ("name",),
+    Presidency: ("conference", "starts_on"),
+}
+
+
+def add_rows(objects) -> list:
+    """Save the fixture's rows as new rows, never over the site's own.
+
+    The fixture's ids are only references between its rows: each row gets a
+    new id and the references follow it. Countries, conferences,
+    organisations and presidencies the site already has are used as they are.
+    """
+    new_ids: dict[tuple[type, object], object] = {}
+    saved = []
+    for obj in objects:
+        instance, model = obj.object, type(obj.object)
+        for field in model._meta.concrete_fields:
+            if field.many_to_one or field.one_to_one:
+                old = getattr(instance, field.attname)
+                if old is not None:
+                    setattr(instance, field.attname, new_ids.get((field.related_model, old), old))
+        old_id = instance.pk
+        natural = NATURAL_KEYS.get(model)
+        existing = (
+            model.objects.filter(**{name: getattr(instance, name) for name in natural}).first()
+            if natural
+            else None
+        )
+        if existing is not None:
+            new_ids[(model, old_id)] = existing.pk
+            continue
+        if model is not Country:  # a country's id is its ISO code
+            instance.pk = None
+        # raw: keeps the fixture's values as loaddata does (creation times, UIDs, revisions).
+        models.Model.save_base(instance, raw=True)
+        new_ids[(model, old_id)] = instance.pk
+        for name, related_ids in obj.m2m_data.items():
+            related = model._meta.get_field(name).related_model
+            getattr(instance, name).set([new_ids.get((related, value), value) for value in related_ids])
+        saved.append(instance)
+    return saved
 
 
 def record_in_history(objects) -> None:
@@ -57,5 +105,5 @@ def record_in_history(objects) -> None:
     # One moment for all: the changelog announces what happened after publication.
     loaded_at = timezone.now()
     for model in (Meeting, AgendaItem, AgendaParticipant):
-        rows = [obj.object for obj in objects if type(obj.object) is model]
+        rows = [obj.object for obj in objects if type(obj.object) is model and obj.object.pk]
         model.history.bulk_history_create(rows, default_change_reason="seed", default_date=loaded_at)
