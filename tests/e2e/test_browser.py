@@ -83,6 +83,11 @@ def test_secretary_shifts_tema_2_by_five_minutes_and_the_public_page_follows(
     rows = agenda_rows(browser)
     assert rows[8][:2] == ["10:05 – 10:50", "TEMA 2. Agenda Regional Migratoria CRM-CSM - Chile"]
     assert rows[11][:2] == ["10:50 – 11:05", "Cierre y Conclusiones"]
+    # The shift is announced to participants, in plain words.
+    changes = browser.find_element(By.ID, "changes")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", changes)
+    assert "«TEMA 2. Agenda Regional Migratoria CRM-CSM - Chile» pasó de las 10:00 a las 10:05 GMT-6." in changes.text
+    browser.save_screenshot(str(screenshot("public-changelog-after-shift")))
 
 
 def test_secretary_sees_why_an_overlapping_item_is_refused(secretary, live_seed, screenshot):
