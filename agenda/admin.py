@@ -85,23 +85,32 @@ class MeetingTimeZoneMixin:
     def editing_time_zone(self, request: HttpRequest, obj) -> str:
         raise NotImplementedError
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def rendered_in_meeting_zone(self, request, object_id, view) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id)) if object_id else None
-        zone = self.editing_time_zone(request, obj)
-        with timezone.override(zoneinfo.ZoneInfo(zone)):
-            response = super().changeform_view(request, object_id, form_url, extra_context)
+        with timezone.override(zoneinfo.ZoneInfo(self.editing_time_zone(request, obj))):
+            response = view()
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
         return response
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self.rendered_in_meeting_zone(
+            request,
+            object_id,
+            lambda: super(MeetingTimeZoneMixin, self).changeform_view(
+                request, object_id, form_url, extra_context
+            ),
+        )
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        zone = self.editing_time_zone(request, obj)
-        with timezone.override(zoneinfo.ZoneInfo(zone)):
-            response = super().history_form_view(request, object_id, version_id, extra_context)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        return response
+        # Restoring an earlier version shows its times in the meeting's zone too.
+        return self.rendered_in_meeting_zone(
+            request,
+            object_id,
+            lambda: super(MeetingTimeZoneMixin, self).history_form_view(
+                request, object_id, version_id, extra_context
+            ),
+        )
 
 
 class HistoryMixin(SimpleHistoryAdmin):
