@@ -620,7 +620,7 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
 
 
 @admin.register(AgendaParticipant)
-class AgendaParticipantAdmin(admin.ModelAdmin):
+class AgendaParticipantAdmin(HistoryMixin, admin.ModelAdmin):
     list_display = ["item", "role", "person", "organisation", "presidency_of"]
     list_filter = ["role", "item__meeting"]
     list_select_related = ["item", "person", "organisation", "presidency_of"]

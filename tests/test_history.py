@@ -160,3 +160,26 @@ def test_an_earlier_version_can_be_restored_and_calendars_see_a_new_revision(cli
     assert restored.title_es == original.title_es
     assert restored.sequence > changed.sequence > original.sequence
     assert restored.version > changed.version
+
+
+def test_a_participant_role_change_is_kept_and_shown_in_the_admin(client, seed_meeting, commit):
+    client.force_login(secretariat_user("ana"))
+    participant = AgendaParticipant.objects.filter(role=AgendaParticipant.Role.MODERATOR).first()
+    url = reverse("admin:agenda_agendaparticipant_change", args=[participant.pk])
+    post = {
+        "item": str(participant.item_id),
+        "role": AgendaParticipant.Role.SPEAKER,
+        "person": "",
+        "organisation": str(participant.organisation_id or ""),
+        "presidency_of": str(participant.presidency_of_id or ""),
+        "position": str(participant.position),
+    }
+    with commit():
+        response = client.post(url, post)
+    assert response.status_code == 302
+    latest = participant.history.latest()
+    assert (latest.role, latest.history_user.username) == (AgendaParticipant.Role.SPEAKER, "ana")
+    assert latest.prev_record.role == AgendaParticipant.Role.MODERATOR
+    history_page = client.get(reverse("admin:agenda_agendaparticipant_history", args=[participant.pk]))
+    assert history_page.status_code == 200 and "ana" in history_page.content.decode()
+    assert "ya no moderará" in page_changes(client, seed_meeting)
