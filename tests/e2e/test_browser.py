@@ -86,7 +86,10 @@ def test_secretary_shifts_tema_2_by_five_minutes_and_the_public_page_follows(
     # The shift is announced to participants, in plain words.
     changes = browser.find_element(By.ID, "changes")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", changes)
-    assert "«TEMA 2. Agenda Regional Migratoria CRM-CSM - Chile» pasó de las 10:00 a las 10:05 GMT-6." in changes.text
+    assert (
+        "«TEMA 2. Agenda Regional Migratoria CRM-CSM - Chile» pasó de las 10:00 a las 10:05 GMT-6."
+        in changes.text
+    )
     browser.save_screenshot(str(screenshot("public-changelog-after-shift")))
 
 
