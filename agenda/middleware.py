@@ -22,9 +22,11 @@ UNAVAILABLE_ERRORS = (
 
 
 class QueryLanguageMiddleware:
-    """Let a `lang` parameter override the language the LocaleMiddleware chose.
+    """Let a `lang` parameter override the language the LocaleMiddleware chose, and remember it.
 
-    An unknown code is ignored: the page stays in the language it would have had.
+    The language switcher's links carry `?lang=`; the choice is kept in Django's
+    language cookie for the next pages. An unknown code is ignored: the page
+    stays in the language it would have had.
     """
 
     def __init__(self, get_response):
@@ -33,10 +35,22 @@ class QueryLanguageMiddleware:
 
     def __call__(self, request):
         language = request.GET.get("lang", "")
-        if language in self.languages:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        if language not in self.languages:
+            return self.get_response(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        # Pages remember the choice; feeds and the API don't (a cookie would keep proxies from caching them).
+        is_page = response.get("Content-Type", "").startswith("text/html")
+        if is_page and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response
 
 
 class QueryCountHeaderMiddleware:

@@ -144,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English")), ("pt", _("Portuguese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A reader's choice of language, from the switcher's links, is kept for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 # Titles, descriptions and concept notes in each language; missing ones fall back to Spanish.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "es"
 MODELTRANSLATION_LANGUAGES = ("es", "en", "pt")

@@ -65,20 +65,26 @@ def test_spanish_page_has_no_fallback_markers(client, seed_meeting):
 
 
 def test_lang_parameter_wins_and_the_switcher_remembers(client, seed_meeting):
-    assert '<html lang="pt">' in client.get(SEED + "?lang=pt", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="es">' in client.get(SEED + "?lang=xx").content.decode(), (
         "an unknown code changes nothing"
     )
-    response = client.post(reverse("set_language"), {"language": "en", "next": SEED})
-    assert response["Location"] == SEED
-    assert '<html lang="en">' in client.get(SEED).content.decode()
+    chosen = client.get(SEED + "?lang=pt", HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="pt">' in chosen.content.decode()
+    assert chosen.cookies["django_language"].value == "pt"
+    # The next page, with no parameter, stays in the language chosen.
+    assert (
+        '<html lang="pt">'
+        in client.get(reverse("agenda:meeting-list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
 
 
-def test_every_page_has_a_language_switcher(client, seed_meeting):
+def test_every_page_has_a_language_switcher_that_keeps_the_readers_zone(client, seed_meeting):
     for url in [reverse("agenda:meeting-list"), SEED, "/meetings/no-existe/"]:
         page = client.get(url).content.decode()
-        assert f'action="{reverse("set_language")}"' in page, url
-        assert '<option value="pt" lang="pt">Português</option>' in page, url
+        assert 'lang="pt" hreflang="pt">Português</a>' in page, url
+    page = client.get(SEED + "?tz=America/Santiago").content.decode()
+    assert 'href="/meetings/iii-reunion-plenaria-crm-csm/?tz=America%2FSantiago&amp;lang=en"' in page
+    assert "csrfmiddlewaretoken" not in page, "a public page carries no per-reader token"
 
 
 def test_feeds_and_api_follow_the_lang_parameter(client, seed_meeting):

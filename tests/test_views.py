@@ -266,3 +266,26 @@ def test_zone_chooser_groups_zones_by_member_country(client, seed_meeting):
     assert '<optgroup label="Chile">' in page
     assert '<option value="America/Santiago">Santiago · GMT-4</option>' in page
     assert 'name="tz"' in page and 'method="get"' in page
+
+
+def test_a_public_page_is_built_once_until_something_changes(
+    client, seed_meeting, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    first = client.get(seed_meeting.get_absolute_url())
+    with django_assert_num_queries(0):
+        again = client.get(seed_meeting.get_absolute_url())
+    assert again.content == first.content
+    assert client.get(seed_meeting.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    tema_2 = seed_meeting.agenda_items.get(title__startswith="TEMA 2")
+    with django_capture_on_commit_callbacks(execute=True):
+        tema_2.title_es = "TEMA 2. Agenda Regional Migratoria (revisada)"
+        tema_2.save()
+    assert "(revisada)" in client.get(seed_meeting.get_absolute_url()).content.decode()
+
+
+def test_a_signed_in_reader_gets_a_page_built_for_them(secretariat_client, seed_meeting):
+    seed_meeting.status = seed_meeting.Status.DRAFT
+    seed_meeting.save()
+    page = secretariat_client.get(seed_meeting.get_absolute_url())
+    assert page.status_code == 200 and "Borrador" in page.content.decode()

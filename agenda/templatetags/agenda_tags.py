@@ -36,6 +36,15 @@ def concept_note(text: str) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
+def path_with(context, parameter: str, value: str) -> str:
+    """The current address with one query parameter set: a link that keeps the reader's other choices."""
+    request = context["request"]
+    query = request.GET.copy()
+    query[parameter] = value
+    return f"{request.path}?{query.urlencode()}"
+
+
+@register.simple_tag(takes_context=True)
 def path_without(context, parameter: str) -> str:
     """The current address without one query parameter: where to return after a choice."""
     request = context["request"]

@@ -1,13 +1,17 @@
 """The public pages: the meeting list and a meeting's agenda, in the reader's language and zone."""
 
+import time
+
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from .. import history, live, zones
-from ..cache import content_version
+from ..cache import cached_document, content_version
 from ..forms import TimeZoneForm
 from ..models import Meeting, Registration
 
@@ -33,11 +37,45 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, slug=slug)
-    # Drafts stay hidden from the public; the secretariat may preview them.
-    if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # Signed in, perhaps the secretariat previewing a draft: built for them alone.
+        meeting = get_object_or_404(Meeting, slug=slug)
+        if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
+            raise Http404
+        return render_meeting_page(request, meeting)
+    return cached_meeting_page(request, slug)
+
+
+def cached_meeting_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public page, built once per address, language and reader's zone until a change.
+
+    The key carries the content version (any edit or clock action makes it
+    stale) and the minute, so the live clock's projections stay current.
+    """
+    built: list[HttpResponse] = []
+
+    def build() -> bytes | None:
+        meeting = Meeting.objects.public().filter(slug=slug).first()
+        if meeting is None:
+            return None
+        response = render_meeting_page(request, meeting)
+        built.append(response)
+        return response.content
+
+    reader = (
+        translation.get_language(),
+        request.get_full_path(),
+        request.COOKIES.get(VIEWER_ZONE_COOKIE, ""),
+    )
+    name = f"page:{request.get_host()}:{reader}:{int(time.time() // 60)}"
+    document = cached_document(name, build)
+    if document is None:
         raise Http404
-    return render_meeting_page(request, meeting)
+    response = built[0] if built else HttpResponse(document.body, content_type="text/html; charset=utf-8")
+    if not built:
+        remember_viewer_zone(request, response)
+    response["ETag"] = document.etag
+    return get_conditional_response(request, etag=document.etag, response=response)
 
 
 def render_meeting_page(
@@ -85,11 +123,15 @@ def render_meeting_page(
             "changes": SimpleLazyObject(lambda: history.load_changes([meeting])[meeting.pk]),
         },
     )
-    if requested and viewer_zone == requested:
-        response.set_cookie(
-            VIEWER_ZONE_COOKIE, viewer_zone, max_age=VIEWER_ZONE_COOKIE_SECONDS, samesite="Lax"
-        )
+    remember_viewer_zone(request, response)
     return response
+
+
+def remember_viewer_zone(request: HttpRequest, response: HttpResponse) -> None:
+    """Keep a zone the reader chose (`?tz=`) for their next pages."""
+    requested = request.GET.get("tz")
+    if requested and zones.choose_viewer_zone(requested, None)[0] == requested:
+        response.set_cookie(VIEWER_ZONE_COOKIE, requested, max_age=VIEWER_ZONE_COOKIE_SECONDS, samesite="Lax")
 
 
 def viewer_span(meeting: Meeting, viewer_zone: str | None) -> zones.LocalSpan | None:
