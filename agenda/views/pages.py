@@ -1,6 +1,7 @@
 """The public pages: the meeting list and a meeting's agenda, in the reader's language and zone."""
 
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +21,47 @@ VIEWER_ZONE_COOKIE = "plenary_tz"
 VIEWER_ZONE_COOKIE_SECONDS = 365 * 24 * 60 * 60
 
 
+def cached_for_the_public(view):
+    """Build a public page once per address, language and reader's zone, until a change.
+
+    The key carries the content version (any edit or clock action makes it
+    stale) and the minute, so "upcoming" and the live clock's projections stay
+    current. A signed-in reader, perhaps the secretariat previewing a draft,
+    gets the page built for them alone.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        built: list[HttpResponse] = []
+
+        def build() -> bytes | None:
+            response = view(request, *args, **kwargs)
+            built.append(response)
+            return response.content if response.status_code == 200 else None
+
+        reader = (
+            translation.get_language(),
+            request.get_full_path(),
+            request.COOKIES.get(VIEWER_ZONE_COOKIE, ""),
+        )
+        document = cached_document(f"page:{request.get_host()}:{reader}:{int(time.time() // 60)}", build)
+        if document is None:
+            return built[0]
+        if built:
+            response = built[0]
+        else:
+            response = HttpResponse(document.body, content_type="text/html; charset=utf-8")
+            remember_viewer_zone(request, response)
+        response["ETag"] = document.etag
+        return get_conditional_response(request, etag=document.etag, response=response)
+
+    return wrapper
+
+
 @require_safe
+@cached_for_the_public
 def meeting_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     meetings = Meeting.objects.public()
@@ -36,46 +77,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_for_the_public
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        # Signed in, perhaps the secretariat previewing a draft: built for them alone.
-        meeting = get_object_or_404(Meeting, slug=slug)
-        if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
-            raise Http404
-        return render_meeting_page(request, meeting)
-    return cached_meeting_page(request, slug)
-
-
-def cached_meeting_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """The public page, built once per address, language and reader's zone until a change.
-
-    The key carries the content version (any edit or clock action makes it
-    stale) and the minute, so the live clock's projections stay current.
-    """
-    built: list[HttpResponse] = []
-
-    def build() -> bytes | None:
-        meeting = Meeting.objects.public().filter(slug=slug).first()
-        if meeting is None:
-            return None
-        response = render_meeting_page(request, meeting)
-        built.append(response)
-        return response.content
-
-    reader = (
-        translation.get_language(),
-        request.get_full_path(),
-        request.COOKIES.get(VIEWER_ZONE_COOKIE, ""),
-    )
-    name = f"page:{request.get_host()}:{reader}:{int(time.time() // 60)}"
-    document = cached_document(name, build)
-    if document is None:
+    meeting = get_object_or_404(Meeting, slug=slug)
+    # Drafts stay hidden from the public; the secretariat may preview them.
+    if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
         raise Http404
-    response = built[0] if built else HttpResponse(document.body, content_type="text/html; charset=utf-8")
-    if not built:
-        remember_viewer_zone(request, response)
-    response["ETag"] = document.etag
-    return get_conditional_response(request, etag=document.etag, response=response)
+    return render_meeting_page(request, meeting)
 
 
 def render_meeting_page(
