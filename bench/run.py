@@ -186,7 +186,7 @@ def first_render_ms(env: dict) -> str:
         "    out.append(f'{path}: {best * 1000:.1f} ms' + (f' = {best * 1000 / events:.3f} ms per event' if events > 1 else ''))\n"
         "print('; '.join(out))"
     )
-    return manage(env, "shell", "-c", code).strip()
+    return manage(env, "shell", "--no-imports", "-c", code).strip()
 
 
 def main() -> None:
