@@ -732,10 +732,25 @@ class MeetingScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class PrivateLinkFilter(admin.SimpleListFilter):
+    title = _("private link")
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("active")), ("revoked", _("revoked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
 @admin.register(Registration)
 class RegistrationAdmin(MeetingScopedAdmin):
     list_display = ["name", "affiliation", "email", "role", "meeting", "link_state"]
-    list_filter = ["meeting", "role", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_filter = ["meeting", "role", PrivateLinkFilter]
     list_select_related = ["meeting"]
     search_fields = ["name", "email", "affiliation"]
     fields = ["meeting", "name", "email", "affiliation", "role", "private_link", "revoked_at", "created_at"]

@@ -233,3 +233,14 @@ def test_a_document_of_the_wrong_kind_or_size_is_refused(meeting, media, setting
     with pytest.raises(ValidationError) as refused:
         MeetingDocument(meeting=meeting, title="Acta", file=huge).full_clean()
     assert "25 MB" in str(refused.value)
+
+
+def test_the_secretariat_lists_revoked_links_apart(client, meeting):
+    client.force_login(secretariat_user())
+    register(meeting, "activa@x.org")
+    register(meeting, "revocada@x.org").revoke()
+    listing = reverse("admin:agenda_registration_changelist")
+    revoked = client.get(listing + "?link=revoked").content.decode()
+    assert "revocada@x.org" in revoked and "activa@x.org" not in revoked
+    active = client.get(listing + "?link=active").content.decode()
+    assert "activa@x.org" in active and "revocada@x.org" not in active
