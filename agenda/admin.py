@@ -271,6 +271,23 @@ class SubItemInline(AgendaRowInline):
         return formset
 
 
+class ConferenceScopedMixin:
+    """Changed and deleted only by staff of the meeting's conferences (access.py)."""
+
+    def meeting_of(self, obj) -> Meeting:
+        return obj.meeting
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.works_on(request.user, self.meeting_of(obj))
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or access.works_on(request.user, self.meeting_of(obj))
+        )
+
+
 class DocumentInline(admin.TabularInline):
     model = MeetingDocument
     extra = 1
@@ -279,7 +296,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
+class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
     form = MeetingForm
     list_display = ["title", "local_date", "local_time", "modality", "status", "topic_count", "view_link"]
     list_filter = ["status", "modality", "conferences", "starts_at"]
@@ -345,15 +362,13 @@ class MeetingAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or access.works_on(request.user, obj)
-        )
+    def meeting_of(self, obj: Meeting) -> Meeting:
+        return obj
 
     def has_delete_permission(self, request, obj=None):
         # Subscribed calendars hold a published meeting: cancel it, so they learn of it.
         return super().has_delete_permission(request, obj) and (
-            obj is None or (obj.status == Meeting.Status.DRAFT and access.works_on(request.user, obj))
+            obj is None or obj.status == Meeting.Status.DRAFT
         )
 
     def get_actions(self, request):
@@ -399,7 +414,7 @@ class MeetingAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
         return format_html('<a href="{}">{}</a>', meeting.get_absolute_url(), gettext("view on site"))
 
     def change_status(self, request, queryset, status: str, done: str) -> None:
-        for meeting in queryset:
+        for meeting in queryset.prefetch_related("conferences"):
             if not self.has_change_permission(request, meeting):
                 self.message_user(
                     request,
@@ -479,7 +494,7 @@ class MeetingAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
+class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
     form = AgendaItemForm
     list_display = ["title", "meeting", "time_span", "parent", "is_parallel"]
     list_filter = ["meeting", ("parent", admin.EmptyFieldListFilter), "is_parallel"]
@@ -512,18 +527,11 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
             return [SubItemInline, ParticipantInline]
         return [ParticipantInline]
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or access.works_on(request.user, obj.meeting)
-        )
-
     def has_delete_permission(self, request, obj=None):
         # A published meeting's topics are events in calendars: cancel one instead.
         if obj is not None and obj.parent_id is None and obj.meeting.status != Meeting.Status.DRAFT:
             return False
-        return super().has_delete_permission(request, obj) and (
-            obj is None or access.works_on(request.user, obj.meeting)
-        )
+        return super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # New items only in the user's own meetings, even by a hand-made POST.
@@ -620,22 +628,15 @@ class AgendaItemAdmin(MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
 
 
 @admin.register(AgendaParticipant)
-class AgendaParticipantAdmin(HistoryMixin, admin.ModelAdmin):
+class AgendaParticipantAdmin(ConferenceScopedMixin, HistoryMixin, admin.ModelAdmin):
     list_display = ["item", "role", "person", "organisation", "presidency_of"]
     list_filter = ["role", "item__meeting"]
     list_select_related = ["item", "person", "organisation", "presidency_of"]
     search_fields = ["item__title", "person__name", "organisation__name", "organisation__short_name"]
     autocomplete_fields = ["item", "person", "organisation"]
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or access.works_on(request.user, obj.item.meeting)
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or access.works_on(request.user, obj.item.meeting)
-        )
+    def meeting_of(self, obj: AgendaParticipant) -> Meeting:
+        return obj.item.meeting
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "item":
@@ -710,21 +711,11 @@ class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
 
 
-class MeetingScopedAdmin(admin.ModelAdmin):
+class MeetingScopedAdmin(ConferenceScopedMixin, admin.ModelAdmin):
     """Rows of a meeting, listed and changed only by staff of the meeting's conferences."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(meeting__in=access.their_meetings(request.user))
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or access.works_on(request.user, obj.meeting)
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or access.works_on(request.user, obj.meeting)
-        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "meeting":
@@ -773,11 +764,8 @@ class RegistrationAdmin(MeetingScopedAdmin):
         description=_("Revoke the private links of the selected participants"), permissions=["change"]
     )
     def revoke_links(self, request, queryset):
-        count = 0
-        for registration in queryset.filter(revoked_at__isnull=True):
-            if self.has_change_permission(request, registration):
-                registration.revoke()
-                count += 1
+        # The queryset holds only the user's own meetings' participants (get_queryset).
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(
             request, gettext("%(count)d links revoked; they stop working now.") % {"count": count}
         )
@@ -788,9 +776,8 @@ class RegistrationAdmin(MeetingScopedAdmin):
     def issue_new_links(self, request, queryset):
         count = 0
         for registration in queryset:
-            if self.has_change_permission(request, registration):
-                registration.issue_new_link()
-                count += 1
+            registration.issue_new_link()
+            count += 1
         self.message_user(request, gettext("%(count)d new links issued: send them again.") % {"count": count})
 
     def get_urls(self):

@@ -68,6 +68,7 @@ ITEM_FIELDS = [
 ]
 ORGANISATION_FIELDS = ["name", "short_name", "kind", "email"]
 PERSON_FIELDS = ["name", "position", "email"]
+PARTICIPANT_FIELDS = ["role", "position", "presidency_of"]
 SCALARS = (str, int, float, bool, type(None))
 
 
@@ -285,12 +286,7 @@ def import_meeting(data: bytes) -> Meeting:
             expect(item_entry.get("participants", []), list, where), start=1
         ):
             here = _("%(item)s, participant %(number)d") % {"item": where, "number": number}
-            expect(participant_entry, dict, here)
-            unknown = sorted(
-                set(participant_entry) - {"role", "position", "person", "organisation", "presidency_of"}
-            )
-            if unknown:
-                refuse(here, _("unknown fields: %(fields)s") % {"fields": ", ".join(map(str, unknown))[:200]})
+            fields_of(participant_entry, PARTICIPANT_FIELDS, here, extra=("person", "organisation"))
             presidency = participant_entry.get("presidency_of")
             participant = AgendaParticipant(
                 item=item,

@@ -183,26 +183,21 @@ def participant_label(record) -> str:
 
 
 def describe_participant(before, after, item_titles: dict[int, str]) -> list[str]:
+    """A presenter or moderator who left or came: a changed role or name is both."""
     title = item_titles.get(after.item_id, "")
+    removed = after.history_type == "-"
+    if before is not None and not removed and role_and_name(before) == role_and_name(after):
+        return []
     lines = []
-    gone = (
-        before
-        if before
-        and before.role in ANNOUNCED_ROLES
-        and (
-            after.history_type == "-"
-            or (before.role, participant_label(before)) != (after.role, participant_label(after))
-        )
-        else None
-    )
-    if gone:
-        lines.append(no_longer(gone.role) % {"name": participant_label(gone), "title": title})
-    came = after.history_type != "-" and after.role in ANNOUNCED_ROLES
-    if came and (
-        before is None or (before.role, participant_label(before)) != (after.role, participant_label(after))
-    ):
+    if before is not None and before.role in ANNOUNCED_ROLES:
+        lines.append(no_longer(before.role) % {"name": participant_label(before), "title": title})
+    if not removed and after.role in ANNOUNCED_ROLES:
         lines.append(will(after.role) % {"name": participant_label(after), "title": title})
     return lines
+
+
+def role_and_name(record) -> tuple[str, str]:
+    return record.role, participant_label(record)
 
 
 def will(role: str) -> str:

@@ -11,6 +11,7 @@ import http.client
 import http.cookiejar
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -98,7 +99,7 @@ class Services:
 
     def redis_answers(self) -> bool:
         try:
-            with socketpair(self.redis_port) as conn:
+            with socket.create_connection(("127.0.0.1", self.redis_port), timeout=2) as conn:
                 conn.sendall(b"PING\r\n")
                 return conn.recv(16).startswith(b"+PONG")
         except OSError:
@@ -175,12 +176,6 @@ class Services:
     def meeting_end(self):
         with psycopg.connect(f"host=127.0.0.1 port={self.pg_port} user=plenary dbname=plenary") as conn:
             return conn.execute("SELECT ends_at FROM agenda_meeting").fetchone()[0]
-
-
-def socketpair(port: int):
-    import socket
-
-    return socket.create_connection(("127.0.0.1", port), timeout=2)
 
 
 def status_of(port: int, path: str) -> tuple[int, str]:

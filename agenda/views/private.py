@@ -10,9 +10,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from .. import ical
-from ..cache import cached_document
 from ..models import Registration
-from .feeds import ICAL_CONTENT_TYPE, entries
+from .feeds import ICAL_CONTENT_TYPE, entries, serve
 from .pages import render_meeting_page
 
 
@@ -46,10 +45,11 @@ def private_ical(request: HttpRequest, token: str) -> HttpResponse:
         return ical.build_meeting_calendar(entry, for_participants=True)
 
     # The same for every participant of the meeting: cached once, by the meeting, not the token.
-    document = cached_document(
-        f"{request.get_host()}:{request.LANGUAGE_CODE}:ical:private:{meeting.slug}", build
+    response = serve(
+        request,
+        f"ical:private:{meeting.slug}",
+        build,
+        content_type=ICAL_CONTENT_TYPE,
+        filename=f"{meeting.slug}.ics",
     )
-    response = HttpResponse(document.body, content_type=ICAL_CONTENT_TYPE)
-    response["ETag"] = document.etag
-    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}.ics"'
     return keep_private(response)
