@@ -8,6 +8,7 @@ timekeeper's views ask here before acting, for the page and for a direct POST.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from .models import Conference, Meeting
@@ -53,3 +54,19 @@ def their_meetings(user) -> QuerySet[Meeting]:
 def covers(user, conferences) -> bool:
     """Whether a meeting of `conferences` would be `user`'s: one of them must be theirs."""
     return user.is_superuser or bool(conference_ids(user) & {conference.pk for conference in conferences})
+
+
+def client_address(request) -> str | None:
+    """The address failed sign-ins are counted by (django-axes): the reader's, not our proxy's.
+
+    Behind a proxy in `TRUSTED_PROXIES` every request comes from the proxy; it
+    appends the address it saw to X-Forwarded-For, so the right-most entry is
+    the one part of that header a client cannot type. From anywhere else the
+    header is the client's own word and is ignored.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    if remote in settings.TRUSTED_PROXIES:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
+    return remote

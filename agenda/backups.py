@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .cache import bump_content_version
+from .cache import bump_content_version, restart_content_version
 from .models import AgendaItem, AgendaParticipant, Conference, Meeting, Organisation, Person
 
 MEETING_FORMAT = "plenary-meeting"
@@ -298,14 +298,15 @@ def import_meeting(data: bytes) -> Meeting:
             )
             checked(participant, here)
             participant.save()
-    transaction.on_commit(bump_content_version)
+    bump_content_version()
     return meeting
 
 
 # Whole-site backup -----------------------------------------------------------------------------
 
 # The site's own data; permissions, content types and sessions are rebuilt or not worth keeping.
-BACKUP_EXCLUDES = ["contenttypes", "auth.permission", "sessions", "axes"]
+# The content version is the cache's, not the site's: a restore starts a new one.
+BACKUP_EXCLUDES = ["contenttypes", "auth.permission", "sessions", "axes", "agenda.contentversion"]
 DATA_NAME = "data.json"
 MEDIA_DIR = "media"
 
@@ -394,6 +395,7 @@ def restore_backup(path: Path) -> int:
                 raise Refused(
                     _("The backup's data can't be loaded: %(error)s") % {"error": str(error)[:300]}
                 ) from error
+            restart_content_version()
         media = Path(settings.MEDIA_ROOT)
         restored_media = Path(unpacked) / MEDIA_DIR
         if restored_media.exists():
@@ -402,5 +404,4 @@ def restore_backup(path: Path) -> int:
                     target = media / source.relative_to(restored_media)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(source.read_bytes())
-    bump_content_version()
     return len(rows)

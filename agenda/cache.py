@@ -1,8 +1,12 @@
-"""What the feeds and the API keep in the cache, and how any change makes it stale.
+"""What pages, feeds and the API keep in the cache, and how any change makes it stale.
 
-Every cached document's key carries one content version. Any change to the
-agenda's data bumps the version (signals.py, and the bulk writes in
-scheduling.py), so a poll costs two cache reads and no query until then.
+Every cached answer's key carries the content version, a number stored in the
+database (`ContentVersion`) and raised in the same transaction as any change
+the public can see (signals.py, and the bulk writes in scheduling.py, live.py
+and backups.py). After a commit every app server reads the new number, so it
+looks up keys no stale copy was ever stored under, whatever the cache holds:
+a cache that is down, emptied or brought back with old data costs speed, never
+correctness. The price is one primary-key read per request (`make bench`).
 """
 
 import hashlib
@@ -12,11 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db.models import F
 from django.utils import timezone
 
-CONTENT_VERSION_KEY = "agenda:content-version"
+from .models import ContentVersion
+
 # Long enough that polls rarely rebuild; a change makes the entry unreachable at once.
 DOCUMENT_CACHE_SECONDS = 24 * 60 * 60
+# Fragments of a page (`{% cache %}` in the templates) live as long: their keys carry the version too.
+FRAGMENT_CACHE_SECONDS = DOCUMENT_CACHE_SECONDS
 
 
 @dataclass(frozen=True)
@@ -27,26 +35,37 @@ class CachedDocument:
 
 
 def content_version() -> int:
-    version = cache.get(CONTENT_VERSION_KEY)
-    if version is None:
-        # Start from the clock, not 1, so an evicted counter never revives old entries.
-        cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(CONTENT_VERSION_KEY)
-    return version
+    """The current content version: one primary-key read."""
+    number = ContentVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    if number is None:
+        # Only after the table was emptied (a test's flush, a wipe before a restore).
+        number = ContentVersion.objects.get_or_create(pk=1, defaults={"number": time.time_ns()})[0].number
+    return number
 
 
 def bump_content_version() -> None:
-    try:
-        cache.incr(CONTENT_VERSION_KEY)
-    except ValueError:
-        cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+    """Raise the content version inside the caller's transaction, so it commits with the change.
+
+    On PostgreSQL the row stays locked until that commit: two writers take
+    turns here, and no reader sees the new number before the new data.
+    """
+    if not ContentVersion.objects.filter(pk=1).update(number=F("number") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"number": time.time_ns()})
+
+
+def restart_content_version() -> None:
+    """After the whole database was replaced: a number that no earlier state was cached under."""
+    ContentVersion.objects.exclude(pk=1).delete()
+    ContentVersion.objects.update_or_create(pk=1, defaults={"number": time.time_ns()})
 
 
 def cached_document(name: str, build: Callable[[], bytes | None]) -> CachedDocument | None:
     """Return the document `name`, building it with `build` when the cache lacks it.
 
     `build` returns None for what does not exist (a draft, an unknown slug);
-    that answer is not cached, so publishing shows at once.
+    that answer is not cached, so publishing shows at once. The version is
+    read before building: a copy built while a change commits is stored under
+    the older number, never a newer one.
     """
     # Hashed: names carry addresses and slugs of any length, and some caches cap keys at 250.
     key = f"agenda:document:{content_version()}:{hashlib.sha256(name.encode()).hexdigest()}"

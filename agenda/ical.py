@@ -13,8 +13,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vDuration, vText
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDuration,
+    vText,
+)
 
+from . import zones
 from .history import AgendaChange
 from .models import AgendaItem, Meeting
 
@@ -53,7 +63,7 @@ def new_calendar(name: str, description: str) -> Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", one_line(name))
+    calendar.add("name", vText(one_line(name)))
     # The X-WR- names that Apple and Google read are TEXT too: escaped like the rest.
     calendar.add("x-wr-calname", vText(one_line(name)))
     calendar.add("description", description)
@@ -63,14 +73,51 @@ def new_calendar(name: str, description: str) -> Calendar:
     return calendar
 
 
+def time_zone_component(name: str, start: datetime, end: datetime) -> Timezone:
+    """A VTIMEZONE for `name` from `start` to `end` that every calendar reads alike.
+
+    Written here rather than by icalendar's `add_missing_timezones`, which lists
+    onsets as one comma-separated RDATE (ical.js and vobject read only the first)
+    and writes daylight onsets in the wall time after the change. Here each
+    onset is a line of its own, in the wall time before the change, as RFC 5545
+    (3.6.5) reads DTSTART and RDATE in TZOFFSETFROM.
+    """
+    component = Timezone()
+    component.add("tzid", name)
+    tz = zones.zone(name)
+    first = start.astimezone(tz)
+    initial = TimezoneDaylight() if first.dst() else TimezoneStandard()
+    initial.add("dtstart", first.replace(tzinfo=None, minute=0, second=0, microsecond=0))
+    initial.add("tzname", first.tzname())
+    initial.add("tzoffsetfrom", first.utcoffset())
+    initial.add("tzoffsetto", first.utcoffset())
+    component.add_component(initial)
+    groups: dict[tuple, list[zones.Transition]] = {}
+    for change in zones.transitions(name, start, end):
+        key = (change.is_daylight_after, change.offset_before, change.offset_after, change.name_after)
+        groups.setdefault(key, []).append(change)
+    for (is_daylight, offset_before, offset_after, tzname), changes in groups.items():
+        observance = TimezoneDaylight() if is_daylight else TimezoneStandard()
+        observance.add("dtstart", changes[0].local_onset)
+        for change in changes[1:]:
+            observance.add("rdate", change.local_onset)
+        observance.add("tzname", tzname)
+        observance.add("tzoffsetfrom", offset_before)
+        observance.add("tzoffsetto", offset_after)
+        component.add_component(observance)
+    return component
+
+
 def finish(calendar: Calendar, moments: Iterable[datetime]) -> bytes:
     """Add the VTIMEZONEs the events use, for their dates, and serialise with CRLF line ends."""
     moments = list(moments)
     if moments:
-        calendar.add_missing_timezones(
-            first_date=(min(moments) - TIME_ZONE_MARGIN).date(),
-            last_date=(max(moments) + TIME_ZONE_MARGIN).date(),
-        )
+        start, end = min(moments) - TIME_ZONE_MARGIN, max(moments) + TIME_ZONE_MARGIN
+        # Whole days, so that feeds built at different moments share their VTIMEZONEs.
+        start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        end = end.replace(hour=0, minute=0, second=0, microsecond=0)
+        for name in sorted(calendar.get_used_tzids(), reverse=True):
+            calendar.subcomponents.insert(0, time_zone_component(name, start, end))
     return calendar.to_ical()
 
 

@@ -399,7 +399,7 @@ def record(
     event = LiveEvent.objects.create(meeting=meeting, kind=kind, item=item, minutes=minutes, at=at, by=by)
     apply(state, event)
     state.version += 1
-    transaction.on_commit(bump_content_version)
+    bump_content_version()
     return state
 
 

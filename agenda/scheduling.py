@@ -82,7 +82,7 @@ def shift_items(item: AgendaItem, minutes: int) -> list[AgendaItem]:
     bulk_update_with_history(
         changed, AgendaItem, ["starts_at", "ends_at", "updated_at", "sequence", "version"]
     )
-    transaction.on_commit(bump_content_version)
+    bump_content_version()
     if meeting_changed:
         meeting.full_clean()
         meeting.save(update_fields=["ends_at", "updated_at"])
@@ -189,4 +189,4 @@ def revise_agenda_events(meeting: Meeting) -> None:
     meeting.agenda_items.update(
         sequence=F("sequence") + 1, version=F("version") + 1, updated_at=timezone.now()
     )
-    transaction.on_commit(bump_content_version)
+    bump_content_version()

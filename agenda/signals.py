@@ -1,6 +1,5 @@
 """Cache invalidation: any change to what pages, feeds or the API show makes them stale."""
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .cache import bump_content_version
@@ -28,8 +27,8 @@ WATCHED_MODELS = [
 
 
 def content_changed(**kwargs) -> None:
-    # After the commit: a rolled-back edit must not leave a rebuilt stale copy behind.
-    transaction.on_commit(bump_content_version)
+    # In the writer's transaction: the new version commits with the change, or not at all.
+    bump_content_version()
 
 
 def connect() -> None:

@@ -2,7 +2,7 @@
 
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 
 import pytz
@@ -215,3 +215,47 @@ def choose_viewer_zone(requested: str | None, remembered: str | None) -> tuple[s
     if remembered and is_viewer_time_zone(remembered):
         return remembered, None
     return None, None
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A change of a zone's offset: the instant (UTC) and the offsets before and after it."""
+
+    at: datetime
+    offset_before: timedelta
+    offset_after: timedelta
+    name_after: str
+    is_daylight_after: bool
+
+    @property
+    def local_onset(self) -> datetime:
+        """The wall-clock time the change happens at, read on the clock before it (RFC 5545 3.6.5)."""
+        return (self.at + self.offset_before).replace(tzinfo=None)
+
+
+# No zone changes its offset twice within this; the scan steps by it, then narrows to the second.
+TRANSITION_SCAN_STEP = timedelta(hours=6)
+
+
+@lru_cache(maxsize=256)
+def transitions(name: str, start: datetime, end: datetime) -> tuple[Transition, ...]:
+    """Every offset change of the zone `name` between the aware datetimes `start` and `end`."""
+    tz = zone(name)
+
+    def state(moment: datetime) -> tuple[timedelta, timedelta, str]:
+        local = moment.astimezone(tz)
+        return local.utcoffset(), local.dst(), local.tzname()
+
+    found, moment, before = [], start, state(start)
+    while moment < end:
+        step_end = min(moment + TRANSITION_SCAN_STEP, end)
+        after = state(step_end)
+        if after != before:
+            low, high = moment, step_end
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if state(middle) == before else (low, middle)
+            high = high.replace(microsecond=0)
+            found.append(Transition(high.astimezone(UTC), before[0], after[0], after[2], bool(after[1])))
+        moment, before = step_end, after
+    return tuple(found)

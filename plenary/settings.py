@@ -48,6 +48,11 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()
 DEBUG = env_flag("DJANGO_DEBUG")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The addresses our own reverse proxy connects from, whose X-Forwarded-For is believed
+# (for counting failed sign-ins). Behind the README's nginx on the same machine: loopback.
+TRUSTED_PROXIES = env_list(
+    "DJANGO_TRUSTED_PROXIES", ["127.0.0.1", "::1"] if env_flag("DJANGO_SECURE") else []
+)
 
 INSTALLED_APPS = [
     "agenda",
@@ -119,16 +124,33 @@ DATABASES = {
     )
 }
 
-# Redis where REDIS_URL is set, so every app server shares one cache (feeds, live state);
-# this process's memory otherwise, enough for one laptop.
-if os.environ.get("REDIS_URL"):
-    CACHES = {
+# Redis where REDIS_URL is set, so every app server shares one cache; this process's
+# memory otherwise. Either way the cache only saves work: every key carries the content
+# version read from the database (agenda/cache.py), so several workers with their own
+# memory agree, and a Redis that is down, hung or back with old data is a miss, not a
+# stale answer or an error. A hung Redis holds a request for at most the socket timeout.
+REDIS_SOCKET_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.25"))
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+
+def redis_cache(url: str) -> dict:
+    """The cache settings for the Redis at `url` (django-redis, errors taken as misses)."""
+    return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "plenary"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT_SECONDS,
+            },
         }
     }
+
+
+if os.environ.get("REDIS_URL"):
+    CACHES = redis_cache(os.environ["REDIS_URL"])
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -192,6 +214,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address, read through our own proxy only (agenda/access.py).
+AXES_CLIENT_IP_CALLABLE = "agenda.access.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Passwords and tokens stay out of the lockout log.
@@ -223,8 +247,6 @@ if env_flag("DJANGO_SECURE"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
-    # The proxy's address is everyone's: count failed logins by the client's.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -17,7 +17,9 @@ from agenda.models import (
 )
 
 # 09:00 GMT-6 (America/Costa_Rica) on a Tuesday far enough ahead to stay "upcoming".
-MEETING_START = datetime(2031, 6, 10, 15, 0, tzinfo=UTC)
+# Always five years ahead, so the factories' meetings stay upcoming whenever the suite runs.
+MEETING_YEAR = date.today().year + 5
+MEETING_START = datetime(MEETING_YEAR, 6, 10, 15, 0, tzinfo=UTC)
 
 
 class CountryFactory(factory.django.DjangoModelFactory):
@@ -50,8 +52,8 @@ class PresidencyFactory(factory.django.DjangoModelFactory):
 
     conference = factory.SubFactory(ConferenceFactory)
     country = factory.SubFactory(CountryFactory)
-    starts_on = date(2031, 1, 1)
-    ends_on = date(2031, 12, 31)
+    starts_on = date(MEETING_YEAR, 1, 1)
+    ends_on = date(MEETING_YEAR, 12, 31)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import UTC, datetime
 
 import icalendar
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from agenda.models import AgendaItem, Meeting
 
-from .admin_posts import item_post
+from .admin_posts import item_post, meeting_post
 from .calendar_clients import events_in_every_parser, with_icaljs
 from .factories import AgendaItemFactory, MeetingFactory, at, meeting_with_topics
 
@@ -164,6 +165,23 @@ def test_secretariat_edit_raises_sequence_of_the_changed_event_only(
     assert client.get(feed_urls()["agenda"], HTTP_IF_NONE_MATCH=after["ETag"]).status_code == 304
 
 
+def test_a_new_venue_raises_every_topics_sequence(client, secretariat_client, seed_meeting):
+    before = {e["uid"]: e for e in events_in_every_parser(client.get(feed_urls()["agenda"]).content)}
+    response = secretariat_client.post(
+        reverse("admin:agenda_meeting_change", args=[seed_meeting.pk]),
+        meeting_post(seed_meeting, modality=Meeting.Modality.HYBRID, venue="Cancillería, San José"),
+    )
+    assert response.status_code == 302
+    body = client.get(feed_urls()["agenda"]).content
+    after = {e["uid"]: e for e in events_in_every_parser(body)}
+    assert {
+        uid: after[uid]["sequence"] - event["sequence"] for uid, event in before.items()
+    } == dict.fromkeys(before, 1)
+    assert {str(event["LOCATION"]) for event in icalendar.Calendar.from_ical(body).walk("VEVENT")} == {
+        "Cancillería, San José · Zoom"
+    }
+
+
 def test_unchanged_feed_answers_304_and_head(client, seed_meeting):
     first = client.get(feed_urls()["meeting"])
     assert first["Cache-Control"] == "public, max-age=300"
@@ -240,10 +258,10 @@ def make_meeting(topic_count: int) -> Meeting:
 def test_feed_queries_do_not_grow_with_the_agenda(client, db, django_assert_num_queries, topic_count, feed):
     meeting = make_meeting(topic_count)
     # The meeting with organisers and conferences, the items, participants and presidencies,
-    # and the history of the meeting, its items and their participants for the changelog.
-    with django_assert_num_queries(9):
+    # the history of the meeting, its items and their participants for the changelog, and the content version.
+    with django_assert_num_queries(10):
         first = client.get(feed_urls(meeting.slug)[feed])
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(2):  # the content version, once per poll
         client.get(feed_urls(meeting.slug)[feed])
         client.get(feed_urls(meeting.slug)[feed], HTTP_IF_NONE_MATCH=first["ETag"])
 
@@ -257,7 +275,7 @@ def test_series_feed_queries_do_not_grow_with_the_meetings(
             meeting=MeetingFactory(starts_at=at(n * 24 * 60), ends_at=at(n * 24 * 60 + 60)),
             starts_at=at(n * 24 * 60),
         )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         body = client.get(feed_urls()["series"]).content
     assert len(re.findall(rb"BEGIN:VEVENT", body)) == meeting_count
 
@@ -268,4 +286,47 @@ def test_calendar_name_and_description_are_escaped_text(client, db):
     assert "X-WR-CALNAME:Reunión\\; técnica\\, virtual".encode() in body
     # RFC 5545 3.8.8.2: an X- property's value is TEXT unless it says otherwise.
     assert "X-WR-CALDESC:Agenda y novedades: Reunión\\; técnica\\, virtual".encode() in body
-    assert str(icalendar.Calendar.from_ical(body)["NAME"]) == "Reunión; técnica, virtual"
+    # RFC 7986's NAME is TEXT, escaped like SUMMARY.
+    name = re.search(rb"^NAME:(.*)$", body, re.MULTILINE)[1].rstrip(b"\r").decode()
+    assert name == "Reunión\\; técnica\\, virtual"
+
+
+def test_santiago_and_mexico_city_meetings_read_the_same_in_every_parser(client, db):
+    # Chile's daylight time began on 6 Sep 2026; Mexico's last began on 3 Apr 2022 and ended on 30 Oct.
+    santiago = MeetingFactory(
+        starts_at=datetime(2026, 9, 10, 12, tzinfo=UTC),
+        ends_at=datetime(2026, 9, 10, 14, tzinfo=UTC),
+        time_zone="America/Santiago",
+    )
+    mexico_spring = MeetingFactory(
+        starts_at=datetime(2022, 4, 5, 14, tzinfo=UTC),
+        ends_at=datetime(2022, 4, 5, 16, tzinfo=UTC),
+        time_zone="America/Mexico_City",
+    )
+    mexico_autumn = MeetingFactory(
+        starts_at=datetime(2022, 11, 8, 15, tzinfo=UTC),
+        ends_at=datetime(2022, 11, 8, 17, tzinfo=UTC),
+        time_zone="America/Mexico_City",
+    )
+    body = client.get(feed_urls()["series"]).content
+    events = {event["uid"]: event["start"] for event in events_in_every_parser(body)}
+    assert events == {
+        str(mexico_spring.uuid): "2022-04-05T14:00:00Z",
+        str(mexico_autumn.uuid): "2022-11-08T15:00:00Z",
+        str(santiago.uuid): "2026-09-10T12:00:00Z",
+    }
+    text = body.decode().replace("\r\n ", "")
+    assert not re.search(r"^RDATE:.*,", text, re.MULTILINE), "one onset per line"
+    # Onsets in the wall time before the change: 02:00 CST became 03:00 CDT in Mexico City.
+    mexico = text.split("TZID:America/Mexico_City")[1].split("END:VTIMEZONE")[0]
+    assert "BEGIN:DAYLIGHT\r\nDTSTART:20210404T020000\r\nRDATE:20220403T020000\r\n" in mexico
+    assert "BEGIN:STANDARD\r\nDTSTART:20211031T020000\r\nRDATE:20221030T020000\r\n" in mexico
+
+
+def test_feeds_say_they_vary_with_the_language_cookie(client, seed_meeting):
+    spanish = client.get(feed_urls()["agenda"])
+    client.cookies["django_language"] = "en"
+    english = client.get(feed_urls()["agenda"])
+    assert b"Opening" in english.content and b"Opening" not in spanish.content
+    for response in (spanish, english, client.get(feed_urls()["agenda"], HTTP_IF_NONE_MATCH=english["ETag"])):
+        assert {"Accept-Language", "Cookie"} <= {part.strip() for part in response["Vary"].split(",")}

@@ -105,9 +105,11 @@ def test_live_state_is_json_with_the_servers_time_and_a_validator(
     assert state["items"][0]["allotted_seconds"] == 15 * 60
 
 
-def test_polling_the_live_state_does_not_touch_the_database(client, seed_meeting, django_assert_num_queries):
+def test_polling_the_live_state_reads_only_the_content_version(
+    client, seed_meeting, django_assert_num_queries
+):
     first = client.get(STATE)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(10):
         for _ in range(5):
             client.get(STATE)
             client.get(STATE, HTTP_IF_NONE_MATCH=first["ETag"])
@@ -168,3 +170,16 @@ def test_report_downloads_as_csv(secretariat_client, seed_meeting):
         ("Cierre ", "16", "1"),
     ]
     assert rows[0]["actual_start"] == "2022-05-31T09:02:00-06:00"
+
+
+def test_report_csv_keeps_formulas_in_titles_inert(secretariat_client, seed_meeting):
+    finished_meeting(seed_meeting)
+    titles = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"]
+    for item, title in zip(
+        seed_meeting.agenda_items.filter(parent=None).order_by("starts_at"), titles, strict=True
+    ):
+        AgendaItem.objects.filter(pk=item.pk).update(title_es=title)
+    response = secretariat_client.get(reverse("agenda:live-report", args=[SLUG]) + "?format=csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["item"] for row in rows] == [f"'{title}" for title in titles]
+    assert rows[0]["overrun_minutes"] == "3", "numbers stay numbers"

@@ -90,3 +90,30 @@ def test_no_secret_key_is_committed():
         path = PROJECT / name
         if path.is_file() and path.suffix in {".py", ".json", ".toml", ".txt", ".md", ".cfg", ".env"}:
             assert settings.SECRET_KEY not in path.read_text(errors="ignore"), name
+
+
+def from_behind_the_proxy(client_address: str) -> Client:
+    """A browser at `client_address`, reaching the app through our proxy on loopback."""
+    # What nginx's $proxy_add_x_forwarded_for sends: anything the client typed, then the address it saw.
+    return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"10.0.0.1, {client_address}")
+
+
+def test_behind_the_proxy_one_guesser_does_not_lock_out_everyone(db, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    secretariat_user()
+    guesser = from_behind_the_proxy("203.0.113.7")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(guesser, "adivinanza")
+    assert sign_in(guesser, PASSWORD).status_code == 429
+    assert sign_in(from_behind_the_proxy("198.51.100.9"), PASSWORD).status_code == 302
+
+
+def test_a_forwarded_for_header_typed_by_a_client_does_not_dodge_the_lock(db, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    secretariat_user()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(Client(REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"), "adivinanza")
+    assert (
+        sign_in(Client(REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR="198.51.100.99"), PASSWORD).status_code
+        == 429
+    )

@@ -205,7 +205,7 @@ POLLING_CLIENTS = 50
 @pytest.mark.skipif(
     not SHARED_BACKENDS, reason="needs PostgreSQL and Redis, which .ci/run's second pass starts"
 )
-def test_ten_thousand_conditional_polls_never_fail_or_reach_the_database(two_servers):
+def test_ten_thousand_conditional_polls_never_fail_and_read_only_the_content_version(two_servers):
     from concurrent.futures import ThreadPoolExecutor
 
     port = two_servers[0]
@@ -231,4 +231,5 @@ def test_ten_thousand_conditional_polls_never_fail_or_reach_the_database(two_ser
         for status, count in part.items():
             statuses[status] = statuses.get(status, 0) + count
     assert statuses == {304: POLLS}
-    assert sum(queries for _, queries in results) == 0
+    # One primary-key read per poll: the price of a cache that can't answer with old data.
+    assert sum(queries for _, queries in results) == POLLS

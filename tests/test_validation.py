@@ -1,7 +1,5 @@
 """Bad input through the admin gets a clear message, and nothing is saved."""
 
-from datetime import date
-
 import pytest
 from django.core import serializers
 from django.urls import reverse
@@ -9,7 +7,7 @@ from django.urls import reverse
 from agenda.models import AgendaItem, AgendaParticipant, Meeting
 
 from .admin_posts import item_post, meeting_post
-from .factories import ConferenceFactory, MeetingFactory, at
+from .factories import MEETING_START, ConferenceFactory, MeetingFactory, at
 
 
 def snapshot() -> str:
@@ -185,7 +183,7 @@ def test_presidency_role_with_no_country_on_the_date_is_refused(secretariat_clie
     response = post_new_participant(
         secretariat_client, topic(meeting, 2), role="moderator", presidency_of=str(csm.pk)
     )
-    day = date(2031, 6, 10).isoformat()
+    day = MEETING_START.date().isoformat()
     assert_refused(response, f"Ningún país ejerce la Presidencia Pro Tempore de la CSM el {day}.", before)
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from agenda.models import AgendaParticipant, Meeting
+from agenda.views import pages
 
 from .factories import AgendaItemFactory, MeetingFactory, OrganisationFactory, at, meeting_with_topics
 from .html_tables import table_rows
@@ -173,8 +174,9 @@ def make_agenda(topic_count: int) -> Meeting:
 def test_meeting_page_queries_do_not_grow_with_the_agenda(client, db, django_assert_num_queries, topic_count):
     meeting = make_agenda(topic_count)
     # The meeting, its items, their participants, the presidencies, the member countries, the live clock,
-    # the history of the meeting, its items and their participants for the changelog, its documents.
-    with django_assert_num_queries(10):
+    # the history of the meeting, its items and their participants for the changelog, its documents,
+    # and the content version (for the whole page's key, then for its fragments').
+    with django_assert_num_queries(12):
         response = client.get(meeting.get_absolute_url())
     assert len(table_rows(response.content.decode())) == 1 + 2 * topic_count
 
@@ -185,7 +187,8 @@ def test_home_page_queries_do_not_grow_with_the_meetings(
 ):
     for n in range(meeting_count):
         MeetingFactory(starts_at=at(n * 24 * 60), ends_at=at(n * 24 * 60 + 60))
-    with django_assert_num_queries(2):
+    # Upcoming, past, and the content version for the page's key and its fragment's.
+    with django_assert_num_queries(4):
         response = client.get(reverse("agenda:meeting-list"))
     assert response.content.decode().count('class="meeting-summary') == meeting_count
 
@@ -269,10 +272,12 @@ def test_zone_chooser_groups_zones_by_member_country(client, seed_meeting):
 
 
 def test_a_public_page_is_built_once_until_something_changes(
-    client, seed_meeting, django_assert_num_queries, django_capture_on_commit_callbacks
+    client, seed_meeting, django_assert_num_queries, django_capture_on_commit_callbacks, monkeypatch
 ):
+    minute = pages.current_minute()
+    monkeypatch.setattr(pages, "current_minute", lambda: minute)
     first = client.get(seed_meeting.get_absolute_url())
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):  # the content version
         again = client.get(seed_meeting.get_absolute_url())
     assert again.content == first.content
     assert client.get(seed_meeting.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304

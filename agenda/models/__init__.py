@@ -1,5 +1,6 @@
 """The app's models, one module per subject; import them from here."""
 
+from .content import ContentVersion
 from .live import LiveEvent
 from .meetings import (
     AgendaItem,
@@ -18,6 +19,7 @@ __all__ = [
     "AgendaParticipant",
     "CalendarVersioned",
     "Conference",
+    "ContentVersion",
     "Country",
     "LiveEvent",
     "Meeting",

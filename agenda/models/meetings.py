@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -57,11 +58,14 @@ class CalendarVersioned(models.Model):
         }
         return instance
 
-    def calendar_fields_changed(self) -> bool:
+    def calendar_fields_changed(self, names: Sequence[str] | None = None) -> bool:
+        """Has any of `names` (all of `CALENDAR_FIELDS` by default) changed since it was loaded?"""
         loaded = getattr(self, "_loaded_calendar_values", None)
         if self._state.adding or not loaded:
             return False
-        return any(getattr(self, name) != value for name, value in loaded.items())
+        return any(
+            getattr(self, name) != value for name, value in loaded.items() if names is None or name in names
+        )
 
 
 class EditVersioned(models.Model):
@@ -173,6 +177,9 @@ class Meeting(EditVersioned, CalendarVersioned):
         "status",
     )
 
+    # What each topic's event shows of its meeting as LOCATION and CONFERENCE.
+    PLACE_FIELDS = ("modality", "video_call_url", "video_call_platform", "venue")
+
     CONCEPT_NOTE_SECTIONS = (
         "background",
         "justification",
@@ -193,6 +200,13 @@ class Meeting(EditVersioned, CalendarVersioned):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        place_changed = self.calendar_fields_changed(self.PLACE_FIELDS)
+        super().save(*args, **kwargs)
+        if place_changed:
+            # Every topic's event moves with its meeting, so calendars must replace each of them too.
+            self.agenda_items.update(sequence=F("sequence") + 1, updated_at=timezone.now())
 
     def get_absolute_url(self) -> str:
         return reverse("agenda:meeting-detail", kwargs={"slug": self.slug})

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
@@ -70,6 +70,8 @@ def serve(
         patch_cache_control(response, public=True, max_age=max_age)
     if filename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The language comes from `?lang=`, the language cookie or Accept-Language: caches must keep each apart.
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return get_conditional_response(
         request, etag=document.etag, last_modified=int(document.built_at.timestamp()), response=response
     )

@@ -98,6 +98,15 @@ def live_report(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """`text` as a spreadsheet shows it, never run: a leading apostrophe keeps a formula inert (OWASP)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def report_csv(meeting: Meeting, rows: list[live.ReportRow]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-timing.csv"'
@@ -122,7 +131,7 @@ def report_csv(meeting: Meeting, rows: list[live.ReportRow]) -> HttpResponse:
     for row in rows:
         writer.writerow(
             [
-                row.item.title,
+                spreadsheet_text(row.item.title),
                 local(row.planned_start),
                 local(row.planned_end),
                 row.planned_minutes,

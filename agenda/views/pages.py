@@ -21,6 +21,11 @@ VIEWER_ZONE_COOKIE = "plenary_tz"
 VIEWER_ZONE_COOKIE_SECONDS = 365 * 24 * 60 * 60
 
 
+def current_minute() -> int:
+    """The minute pages are built for: "upcoming" and the clock's projections change with it."""
+    return int(time.time() // 60)
+
+
 def cached_for_the_public(view):
     """Build a public page once per address, language and reader's zone, until a change.
 
@@ -46,7 +51,7 @@ def cached_for_the_public(view):
             request.get_full_path(),
             request.COOKIES.get(VIEWER_ZONE_COOKIE, ""),
         )
-        document = cached_document(f"page:{request.get_host()}:{reader}:{int(time.time() // 60)}", build)
+        document = cached_document(f"page:{request.get_host()}:{reader}:{current_minute()}", build)
         if document is None:
             return built[0]
         if built:

@@ -1,8 +1,10 @@
-"""Parse feeds the way calendar clients do: icalendar, vobject, and Mozilla's ical.js."""
+"""Parse feeds the way calendar clients do: icalendar, vobject, Mozilla's ical.js and libical."""
 
+import functools
 import json
 import shutil
 import subprocess
+import tempfile
 from datetime import UTC
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 import vobject
 
 ICALJS_SCRIPT = Path(__file__).with_name("icaljs_parse.mjs")
+LIBICAL_PROGRAM = Path(__file__).with_name("libical_parse.c")
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -64,9 +67,38 @@ def icaljs_events(body: bytes) -> list[dict]:
     return [{key: event[key] for key in keys} for event in with_icaljs(body)["events"]]
 
 
+@functools.cache
+def libical_parser() -> str:
+    """Compile the libical reader once per run (gcc and libical-dev, which .ci/run installs)."""
+    gcc, pkg_config = shutil.which("gcc"), shutil.which("pkg-config")
+    flags = pkg_config and subprocess.run(  # noqa: S603 - asks where libical is
+        [pkg_config, "--cflags", "--libs", "libical"], capture_output=True, text=True, check=False
+    )
+    if not gcc or not flags or flags.returncode != 0:
+        pytest.fail("libical needs gcc, pkg-config and libical-dev (.ci/run installs them)")
+    program = str(Path(tempfile.mkdtemp(prefix="plenary-libical-")) / "libical_parse")
+    subprocess.run(  # noqa: S603 - our own C file
+        [gcc, "-o", program, str(LIBICAL_PROGRAM), *flags.stdout.split()], check=True, timeout=120
+    )
+    return program
+
+
+def libical_events(body: bytes) -> list[dict]:
+    result = subprocess.run(  # noqa: S603 - our own program, fed our own feed
+        [libical_parser()], input=body, capture_output=True, check=True, timeout=60
+    )
+    keys = ("uid", "start", "end", "sequence", "status")
+    return [
+        dict(zip(keys, line.split("\t"), strict=True)) | {"sequence": int(line.split("\t")[3])}
+        for line in result.stdout.decode().splitlines()
+    ]
+
+
 def events_in_every_parser(body: bytes) -> list[dict]:
-    """Return the events after checking that all three parsers read them alike."""
+    """Return the events after checking that all four parsers read them alike."""
     events = with_icalendar(body)
     assert with_vobject(body) == events
     assert icaljs_events(body) == events
+    keys = ("uid", "start", "end", "sequence", "status")
+    assert libical_events(body) == [{key: event[key] for key in keys} for event in events]
     return events
