@@ -366,20 +366,15 @@ class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, Tr
         return obj
 
     def has_delete_permission(self, request, obj=None):
-        # Subscribed calendars hold a published meeting: cancel it, so they learn of it.
+        # Subscribed calendars hold a meeting once published: cancel it, so they learn of it.
         return super().has_delete_permission(request, obj) and (
-            obj is None or obj.status == Meeting.Status.DRAFT
+            obj is None or (obj.status == Meeting.Status.DRAFT and not obj.is_withdrawn)
         )
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "status" in form.changed_data:
-            scheduling.revise_agenda_events(obj)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "conferences":

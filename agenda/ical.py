@@ -232,6 +232,62 @@ def item_event(item: AgendaItem, entry: MeetingEntry) -> Event:
     return event
 
 
+@dataclass(frozen=True)
+class WithdrawnEntry:
+    """A meeting taken back to draft after the public saw it: what calendars hold, to cancel.
+
+    `meeting` and `topics` are as last published (`Meeting.as_last_published`);
+    `sequences` are the rows' current SEQUENCE numbers, raised by the withdrawal.
+    """
+
+    meeting: Meeting
+    topics: Sequence[AgendaItem]
+    withdrawn_at: datetime
+    sequences: dict
+
+    def sequence_of(self, row: Meeting | AgendaItem) -> int:
+        return self.sequences.get(row.uuid, row.sequence + 1)
+
+
+def withdrawn_event(row: Meeting | AgendaItem, entry: WithdrawnEntry) -> Event:
+    """The event as calendars last saw it, cancelled; nothing of the draft since."""
+    zone = zones.zone(entry.meeting.time_zone)
+    event = Event()
+    event.add("uid", str(row.uuid))
+    event.add("dtstamp", entry.withdrawn_at)
+    event.add("last-modified", entry.withdrawn_at)
+    event.add("sequence", entry.sequence_of(row))
+    event.add("summary", one_line(row.title))
+    event.add("dtstart", row.starts_at.astimezone(zone))
+    event.add("dtend", row.ends_at.astimezone(zone))
+    event.add("location", location(entry.meeting))
+    event.add("status", "CANCELLED")
+    event.add(
+        "description",
+        _("%(title)s has been withdrawn by its secretariat; it will be announced again if it is rescheduled.")
+        % {"title": one_line(entry.meeting.title)},
+    )
+    return event
+
+
+def build_withdrawn_calendar(entry: WithdrawnEntry, kind: str, item: AgendaItem | None = None) -> bytes:
+    """A withdrawn meeting's feed of `kind` ("meeting", "agenda" or "item"), every event cancelled."""
+    meeting = entry.meeting
+    if kind == "agenda":
+        calendar = new_calendar(
+            _("Agenda: %(title)s") % {"title": meeting.title},
+            _("Each agenda item of %(title)s, kept up to date") % {"title": meeting.title},
+        )
+        rows = list(entry.topics)
+    else:
+        description = _("Agenda and updates of %(title)s") % {"title": meeting.title}
+        calendar = new_calendar(meeting.title, description)
+        rows = [item] if kind == "item" else [meeting]
+    for row in rows:
+        calendar.add_component(withdrawn_event(row, entry))
+    return finish(calendar, [meeting.starts_at, meeting.ends_at])
+
+
 def timed_topics(entry: MeetingEntry) -> list[AgendaItem]:
     return [item for item in entry.agenda if item.starts_at]
 
@@ -268,11 +324,18 @@ def build_item_calendar(item: AgendaItem, entry: MeetingEntry) -> bytes:
     return finish(calendar, [item.starts_at, item.ends_at])
 
 
-def build_series_calendar(entries: Sequence[MeetingEntry], *, name: str, description: str) -> bytes:
-    """Every public meeting, past and coming, each as one event."""
+def build_series_calendar(
+    entries: Sequence[MeetingEntry],
+    *,
+    name: str,
+    description: str,
+    withdrawn: Sequence[WithdrawnEntry] = (),
+) -> bytes:
+    """Every public meeting, past and coming, each as one event; withdrawn ones cancelled."""
     calendar = new_calendar(name, description)
     for entry in entries:
         calendar.add_component(meeting_event(entry))
-    return finish(
-        calendar, [moment for entry in entries for moment in (entry.meeting.starts_at, entry.meeting.ends_at)]
-    )
+    for each in withdrawn:
+        calendar.add_component(withdrawn_event(each.meeting, each))
+    meetings = [entry.meeting for entry in [*entries, *withdrawn]]
+    return finish(calendar, [moment for each in meetings for moment in (each.starts_at, each.ends_at)])

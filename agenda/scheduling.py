@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -171,22 +170,8 @@ def unique_slug(base: str) -> str:
 def set_status(meeting: Meeting, status: str) -> Meeting:
     """Publish, unpublish or cancel `meeting`; publishing checks the whole agenda first."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    changed = meeting.status != status
     meeting.status = status
     meeting.full_clean()
+    # Saving raises every item's SEQUENCE when the status changed (Meeting.save).
     meeting.save(update_fields=["status", "updated_at"])
-    if changed:
-        revise_agenda_events(meeting)
     return meeting
-
-
-def revise_agenda_events(meeting: Meeting) -> None:
-    """Raise the SEQUENCE of every agenda item of `meeting`.
-
-    An item's event shows its meeting's status (a cancelled meeting cancels
-    each item), so a change of status is a change of every item's event.
-    """
-    meeting.agenda_items.update(
-        sequence=F("sequence") + 1, version=F("version") + 1, updated_at=timezone.now()
-    )
-    bump_content_version()

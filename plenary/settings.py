@@ -119,7 +119,9 @@ WSGI_APPLICATION = "plenary.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # Kept between requests: every request reads the content version (agenda/cache.py),
+        # and opening a connection costs more than that read. Checked before each reuse.
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import icalendar
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from agenda.models import AgendaItem, Meeting
@@ -330,3 +331,50 @@ def test_feeds_say_they_vary_with_the_language_cookie(client, seed_meeting):
     assert b"Opening" in english.content and b"Opening" not in spanish.content
     for response in (spanish, english, client.get(feed_urls()["agenda"], HTTP_IF_NONE_MATCH=english["ETag"])):
         assert {"Accept-Language", "Cookie"} <= {part.strip() for part in response["Vary"].split(",")}
+
+
+def test_a_withdrawn_meeting_cancels_what_calendars_hold_and_shows_nothing_of_the_draft(
+    secretariat_client, seed_meeting
+):
+    reader, urls = Client(), feed_urls()
+    before = {e["uid"]: e for e in events_in_every_parser(reader.get(urls["agenda"]).content)}
+    cierre = AgendaItem.objects.get(title__startswith="Cierre")
+    changelist = reverse("admin:agenda_meeting_changelist")
+    secretariat_client.post(changelist, {"action": "unpublish", "_selected_action": [str(seed_meeting.pk)]})
+    # Edited while in draft: a renamed topic, a deleted one.
+    tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
+    tema_2.title_es = "Borrador reservado"
+    tema_2.save()
+    cierre.delete()
+
+    agenda = reader.get(urls["agenda"]).content
+    after = {e["uid"]: e for e in events_in_every_parser(agenda)}
+    assert after.keys() == before.keys(), "every topic calendars hold, the deleted one too"
+    assert {e["status"] for e in after.values()} == {"CANCELLED"}
+    assert all(after[uid]["sequence"] > event["sequence"] for uid, event in before.items())
+    assert {uid: e["summary"] for uid, e in after.items()} == {uid: e["summary"] for uid, e in before.items()}
+    assert b"Borrador reservado" not in agenda
+    [meeting_event] = events_in_every_parser(reader.get(urls["meeting"]).content)
+    assert (meeting_event["uid"], meeting_event["status"]) == (str(seed_meeting.uuid), "CANCELLED")
+    series = {e["uid"]: e["status"] for e in events_in_every_parser(reader.get(urls["series"]).content)}
+    assert series == {str(seed_meeting.uuid): "CANCELLED"}
+    item_feed = reader.get(reverse("agenda:item-ical", args=[SLUG, cierre.uuid])).content
+    assert [e["status"] for e in events_in_every_parser(item_feed)] == ["CANCELLED"]
+    assert reader.get(seed_meeting.get_absolute_url()).status_code == 404
+    assert reader.get(reverse("agenda:api-meeting-detail", args=[SLUG])).status_code == 404
+
+    secretariat_client.post(changelist, {"action": "publish", "_selected_action": [str(seed_meeting.pk)]})
+    again = {e["uid"]: e for e in events_in_every_parser(reader.get(urls["agenda"]).content)}
+    assert again[str(tema_2.uuid)]["summary"] == "Borrador reservado"
+    assert again[str(tema_2.uuid)]["status"] == "CONFIRMED"
+    assert again[str(tema_2.uuid)]["sequence"] > after[str(tema_2.uuid)]["sequence"]
+
+
+def test_a_withdrawn_meeting_cannot_be_deleted(secretariat_client, seed_meeting):
+    changelist = reverse("admin:agenda_meeting_changelist")
+    secretariat_client.post(changelist, {"action": "unpublish", "_selected_action": [str(seed_meeting.pk)]})
+    response = secretariat_client.post(
+        reverse("admin:agenda_meeting_delete", args=[seed_meeting.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Meeting.objects.filter(pk=seed_meeting.pk).exists()

@@ -154,6 +154,8 @@ class Meeting(EditVersioned, CalendarVersioned):
         ),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Set when a meeting the public has seen goes back to draft; its feeds then cancel what they showed.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
     background = models.TextField(_("background"), blank=True)
     justification = models.TextField(_("justification"), blank=True)
     general_objective = models.TextField(_("general objective"), blank=True)
@@ -202,14 +204,59 @@ class Meeting(EditVersioned, CalendarVersioned):
         return self.title
 
     def save(self, *args, **kwargs):
-        place_changed = self.calendar_fields_changed(self.PLACE_FIELDS)
+        status_changed = self.calendar_fields_changed(["status"])
+        topics_changed = status_changed or self.calendar_fields_changed(self.PLACE_FIELDS)
+        if status_changed:
+            was_public = self._loaded_calendar_values["status"] != self.Status.DRAFT
+            if self.status == self.Status.DRAFT and was_public:
+                self.withdrawn_at = timezone.now()
+            elif self.status != self.Status.DRAFT:
+                self.withdrawn_at = None
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "withdrawn_at"}
         super().save(*args, **kwargs)
-        if place_changed:
-            # Every topic's event moves with its meeting, so calendars must replace each of them too.
-            self.agenda_items.update(sequence=F("sequence") + 1, updated_at=timezone.now())
+        if topics_changed:
+            self.revise_agenda_events()
 
     def get_absolute_url(self) -> str:
         return reverse("agenda:meeting-detail", kwargs={"slug": self.slug})
+
+    def revise_agenda_events(self) -> None:
+        """Raise the SEQUENCE of every agenda item, whose events show this meeting's place and status.
+
+        A cancelled or withdrawn meeting cancels each item, and a new venue moves
+        each of them: calendars must replace every one.
+        """
+        self.agenda_items.update(
+            sequence=F("sequence") + 1, version=F("version") + 1, updated_at=timezone.now()
+        )
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Back in draft after the public saw it: its feeds answer with its events cancelled."""
+        return self.status == self.Status.DRAFT and self.withdrawn_at is not None
+
+    def as_last_published(self) -> tuple[Meeting, list[AgendaItem]]:
+        """The meeting and its timed topics as the public last saw them, before it was withdrawn.
+
+        Read from the history as of the withdrawal, so edits to the draft since
+        then stay private. Rows older than the history (bulk-created) are taken
+        as they are.
+        """
+        moment = self.withdrawn_at
+        try:
+            meeting = self.history.as_of(moment)
+        except Meeting.DoesNotExist:
+            meeting = self
+        then = {item.pk: item for item in AgendaItem.history.as_of(moment).filter(meeting_id=self.pk)}
+        recorded = set(AgendaItem.history.filter(meeting_id=self.pk).values_list("id", flat=True))
+        for item in self.agenda_items.filter(created_at__lte=moment).exclude(pk__in=recorded):
+            then[item.pk] = item
+        topics = sorted(
+            (item for item in then.values() if item.parent_id is None and item.starts_at),
+            key=lambda item: (item.starts_at, item.position, item.pk),
+        )
+        return meeting, topics
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

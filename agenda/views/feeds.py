@@ -45,6 +45,17 @@ def public_meeting(slug: str) -> Meeting | None:
     return Meeting.objects.public().prefetch_related("organisers", "conferences").filter(slug=slug).first()
 
 
+def withdrawn_entries(meetings) -> list[ical.WithdrawnEntry]:
+    """Withdrawn meetings as their feeds cancel them: as last published, with today's SEQUENCE."""
+    found = []
+    for meeting in meetings.filter(status=Meeting.Status.DRAFT, withdrawn_at__isnull=False):
+        last, topics = meeting.as_last_published()
+        sequences = dict(meeting.agenda_items.values_list("uuid", "sequence"))
+        sequences[meeting.uuid] = meeting.sequence
+        found.append(ical.WithdrawnEntry(last, topics, meeting.withdrawn_at, sequences))
+    return found
+
+
 def serve(
     request: HttpRequest,
     name: str,
@@ -82,7 +93,11 @@ def serve_meeting_feed(
 ) -> HttpResponse:
     def build() -> bytes | None:
         meeting = public_meeting(slug)
-        return build_calendar(entries(request, [meeting])[0]) if meeting else None
+        if meeting:
+            return build_calendar(entries(request, [meeting])[0])
+        # Calendars that subscribed while it was published learn that it no longer stands.
+        withdrawn = withdrawn_entries(Meeting.objects.filter(slug=slug))
+        return ical.build_withdrawn_calendar(withdrawn[0], kind) if withdrawn else None
 
     return serve(request, f"ical:{kind}:{slug}", build, content_type=ICAL_CONTENT_TYPE, filename=filename)
 
@@ -102,7 +117,9 @@ def item_ical(request: HttpRequest, slug: str, item: UUID) -> HttpResponse:
     def build() -> bytes | None:
         meeting = public_meeting(slug)
         if meeting is None:
-            return None
+            withdrawn = withdrawn_entries(Meeting.objects.filter(slug=slug))
+            topic = next((topic for each in withdrawn for topic in each.topics if topic.uuid == item), None)
+            return ical.build_withdrawn_calendar(withdrawn[0], "item", topic) if topic else None
         entry = entries(request, [meeting])[0]
         topic = next((topic for topic in entry.agenda if topic.uuid == item and topic.starts_at), None)
         return ical.build_item_calendar(topic, entry) if topic else None
@@ -124,6 +141,7 @@ def series_ical(request: HttpRequest) -> HttpResponse:
             entries(request, meetings),
             name=translation.gettext("Plenary meetings CRM–CSM"),
             description=translation.gettext("Every published plenary meeting of the CRM and the CSM"),
+            withdrawn=withdrawn_entries(Meeting.objects.all()),
         )
 
     return serve(
