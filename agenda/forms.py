@@ -51,7 +51,17 @@ class EditVersionForm(forms.ModelForm):
         opened_at = cleaned.get("edit_version")
         if self.instance.pk and self.restoring:
             self.continue_from_current_row()
-        elif self.instance.pk and opened_at is not None:
+        elif self.instance.pk and opened_at is None:
+            # Without the version it was opened at, a save could overwrite a newer one unseen.
+            raise ValidationError(
+                _(
+                    "“%(row)s” can't be saved from this form: it does not say which version you opened. "
+                    "Nothing was saved. Open the page again and make your change there."
+                )
+                % {"row": self.instance},
+                code="no_edit_version",
+            )
+        elif self.instance.pk:
             rows = type(self.instance).objects.filter(pk=self.instance.pk)
             if transaction.get_connection().in_atomic_block:
                 # Held until this save commits, so two saves can't both pass the check.

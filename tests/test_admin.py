@@ -293,3 +293,12 @@ def test_new_meeting_cannot_be_published_without_agenda(secretariat_client, db):
         in response.content.decode()
     )
     assert not Meeting.objects.exists()
+
+
+def test_a_meeting_of_two_hundred_topics_saves_from_its_page(secretariat_client, db):
+    meeting = meeting_with_topics(200, minutes=2)
+    response = secretariat_client.post(
+        reverse("admin:agenda_meeting_change", args=[meeting.pk]), meeting_post(meeting, title_es="Larga")
+    )
+    assert response.status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).title_es == "Larga"

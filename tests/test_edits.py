@@ -116,3 +116,17 @@ def test_a_live_action_that_fails_half_way_records_nothing(seed_meeting, monkeyp
     with pytest.raises(RuntimeError):
         live.start_meeting(seed_meeting, by=None, at=timezone.now())
     assert not LiveEvent.objects.exists()
+
+
+def test_a_save_that_does_not_say_which_version_it_opened_is_refused(seed_meeting):
+    first, second = two_secretaries()
+    url = change_url(seed_meeting)
+    assert first.post(url, meeting_post(seed_meeting, venue="Sala A")).status_code == 302
+    seed_meeting.refresh_from_db()
+    stale = meeting_post(seed_meeting, title_es="Título sobrescrito")
+    del stale["edit_version"]
+    response = second.post(url, stale)
+    assert response.status_code == 200
+    assert "no indica qué versión abrió" in response.content.decode()
+    seed_meeting.refresh_from_db()
+    assert (seed_meeting.venue, seed_meeting.title_es.startswith("III Reunión")) == ("Sala A", True)

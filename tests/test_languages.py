@@ -1,6 +1,7 @@
 """The interface in Spanish, English and Portuguese; content falls back to Spanish, marked."""
 
 import json
+import re
 
 import icalendar
 import pytest
@@ -100,3 +101,11 @@ def test_feeds_and_api_follow_the_lang_parameter(client, seed_meeting):
     )
     assert data["title"].startswith("III Plenary Meeting")
     assert data["agenda"][3]["title"] == "Closing and conclusions"
+
+
+def test_the_language_links_of_a_crafted_address_stay_on_this_site(client, db):
+    response = client.get("/%2F%2Fevil.example/x")
+    assert response.status_code == 404
+    links = re.findall(r'href="([^"]*lang=[^"]*)"', response.content.decode())
+    assert links, "the 404 page has the language switcher"
+    assert all(link.startswith("/") and not link.startswith("//") for link in links), links

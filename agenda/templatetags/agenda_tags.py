@@ -35,13 +35,18 @@ def concept_note(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped by markdown-it
 
 
+def own_path(request) -> str:
+    """The request's path as a link on this site: "//other.example/x" would lead to another one."""
+    return "/" + request.path.lstrip("/")
+
+
 @register.simple_tag(takes_context=True)
 def path_with(context, parameter: str, value: str) -> str:
     """The current address with one query parameter set: a link that keeps the reader's other choices."""
     request = context["request"]
     query = request.GET.copy()
     query[parameter] = value
-    return f"{request.path}?{query.urlencode()}"
+    return f"{own_path(request)}?{query.urlencode()}"
 
 
 @register.simple_tag(takes_context=True)
@@ -50,7 +55,7 @@ def path_without(context, parameter: str) -> str:
     request = context["request"]
     query = request.GET.copy()
     query.pop(parameter, None)
-    return f"{request.path}?{query.urlencode()}" if query else request.path
+    return f"{own_path(request)}?{query.urlencode()}" if query else own_path(request)
 
 
 @register.simple_tag(takes_context=True)
