@@ -294,3 +294,23 @@ def test_a_signed_in_reader_gets_a_page_built_for_them(secretariat_client, seed_
     seed_meeting.save()
     page = secretariat_client.get(seed_meeting.get_absolute_url())
     assert page.status_code == 200 and "Borrador" in page.content.decode()
+
+
+def test_parameters_a_page_does_not_read_lead_to_its_one_address(client, seed_meeting):
+    url = seed_meeting.get_absolute_url()
+    for junk in range(3):
+        response = client.get(url, {"tz": "America/Santiago", f"x{junk}": "y"})
+        assert (response.status_code, response["Location"]) == (301, url + "?tz=America%2FSantiago")
+    assert client.get("/?utm_source=correo")["Location"] == "/"
+
+
+def test_a_made_up_session_cookie_is_served_the_cached_page(
+    client, seed_meeting, django_assert_num_queries, monkeypatch
+):
+    minute = pages.current_minute()
+    monkeypatch.setattr(pages, "current_minute", lambda: minute)
+    first = client.get(seed_meeting.get_absolute_url())
+    client.cookies["sessionid"] = "inventada"
+    with django_assert_num_queries(2):  # the session looked up, the content version
+        again = client.get(seed_meeting.get_absolute_url())
+    assert again.content == first.content

@@ -4,7 +4,7 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
@@ -19,6 +19,10 @@ from ..models import Meeting, Registration
 # Remembers the reader's own time zone, chosen or detected by the browser.
 VIEWER_ZONE_COOKIE = "plenary_tz"
 VIEWER_ZONE_COOKIE_SECONDS = 365 * 24 * 60 * 60
+
+
+# What public pages read from their address: the reader's zone and language.
+PAGE_PARAMETERS = {"tz", "lang"}
 
 
 def current_minute() -> int:
@@ -37,7 +41,16 @@ def cached_for_the_public(view):
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        unread = set(request.GET) - PAGE_PARAMETERS
+        if unread:
+            # One address per page and choice: junk parameters would fill the cache with copies.
+            kept = request.GET.copy()
+            for name in unread:
+                kept.pop(name)
+            path = "/" + request.path.lstrip("/")
+            return HttpResponsePermanentRedirect(f"{path}?{kept.urlencode()}" if kept else path)
+        # Only a signed-in reader's session skips the cache; a made-up cookie costs one lookup.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
             return view(request, *args, **kwargs)
         built: list[HttpResponse] = []
 
