@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -133,9 +134,12 @@ def test_a_hung_redis_holds_a_request_for_its_socket_timeout_only(transactional_
     results = []
 
     def save_and_read():
-        meeting.title_es = "Plenaria renombrada"
-        meeting.save()
-        results.extend(served_titles(reader))
+        try:
+            meeting.title_es = "Plenaria renombrada"
+            meeting.save()
+            results.extend(served_titles(reader))
+        finally:
+            connection.close()  # this thread's own, or the test database can't be dropped
 
     worker = threading.Thread(target=save_and_read, daemon=True)
     worker.start()
