@@ -24,8 +24,6 @@ from .models import ContentVersion
 
 # Long enough that polls rarely rebuild; a change makes the entry unreachable at once.
 DOCUMENT_CACHE_SECONDS = 24 * 60 * 60
-# Fragments of a page (`{% cache %}` in the templates) live as long: their keys carry the version too.
-FRAGMENT_CACHE_SECONDS = DOCUMENT_CACHE_SECONDS
 
 
 @dataclass(frozen=True)

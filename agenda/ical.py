@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.utils.translation import gettext as _
 from icalendar import (
@@ -71,6 +72,19 @@ def new_calendar(name: str, description: str) -> Calendar:
     calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(FEED_REFRESH))
     return calendar
+
+
+def meeting_calendar(meeting: Meeting) -> Calendar:
+    """An empty calendar named for the meeting as one event."""
+    return new_calendar(meeting.title, _("Agenda and updates of %(title)s") % {"title": meeting.title})
+
+
+def agenda_calendar(meeting: Meeting) -> Calendar:
+    """An empty calendar named for the meeting's topics, one event each."""
+    return new_calendar(
+        _("Agenda: %(title)s") % {"title": meeting.title},
+        _("Each agenda item of %(title)s, kept up to date") % {"title": meeting.title},
+    )
 
 
 def time_zone_component(name: str, start: datetime, end: datetime) -> Timezone:
@@ -243,7 +257,7 @@ class WithdrawnEntry:
     meeting: Meeting
     topics: Sequence[AgendaItem]
     withdrawn_at: datetime
-    sequences: dict
+    sequences: dict[UUID, int]
 
     def sequence_of(self, row: Meeting | AgendaItem) -> int:
         return self.sequences.get(row.uuid, row.sequence + 1)
@@ -274,15 +288,9 @@ def build_withdrawn_calendar(entry: WithdrawnEntry, kind: str, item: AgendaItem 
     """A withdrawn meeting's feed of `kind` ("meeting", "agenda" or "item"), every event cancelled."""
     meeting = entry.meeting
     if kind == "agenda":
-        calendar = new_calendar(
-            _("Agenda: %(title)s") % {"title": meeting.title},
-            _("Each agenda item of %(title)s, kept up to date") % {"title": meeting.title},
-        )
-        rows = list(entry.topics)
+        calendar, rows = agenda_calendar(meeting), list(entry.topics)
     else:
-        description = _("Agenda and updates of %(title)s") % {"title": meeting.title}
-        calendar = new_calendar(meeting.title, description)
-        rows = [item] if kind == "item" else [meeting]
+        calendar, rows = meeting_calendar(meeting), [item] if kind == "item" else [meeting]
     for row in rows:
         calendar.add_component(withdrawn_event(row, entry))
     return finish(calendar, [meeting.starts_at, meeting.ends_at])
@@ -297,7 +305,7 @@ def build_meeting_calendar(entry: MeetingEntry, *, for_participants: bool = Fals
     if for_participants:
         entry = replace(entry, for_participants=True)
     meeting = entry.meeting
-    calendar = new_calendar(meeting.title, _("Agenda and updates of %(title)s") % {"title": meeting.title})
+    calendar = meeting_calendar(meeting)
     calendar.add("x-wr-timezone", meeting.time_zone)
     calendar.add_component(meeting_event(entry))
     return finish(calendar, [meeting.starts_at, meeting.ends_at])
@@ -306,10 +314,7 @@ def build_meeting_calendar(entry: MeetingEntry, *, for_participants: bool = Fals
 def build_agenda_calendar(entry: MeetingEntry) -> bytes:
     """Each topic of the meeting as its own event."""
     meeting = entry.meeting
-    calendar = new_calendar(
-        _("Agenda: %(title)s") % {"title": meeting.title},
-        _("Each agenda item of %(title)s, kept up to date") % {"title": meeting.title},
-    )
+    calendar = agenda_calendar(meeting)
     calendar.add("x-wr-timezone", meeting.time_zone)
     topics = timed_topics(entry)
     for item in topics:

@@ -9,12 +9,10 @@ import io
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -28,9 +26,9 @@ from plenary.settings import redis_cache
 
 from .admin_posts import meeting_post
 from .factories import secretariat_user
-from .test_production import PROJECT, SEED, free_port, get
+from .test_faults import REDIS_SERVER, redis_answers, wait_for
+from .test_production import PROJECT, SEED, free_port, get, start_gunicorn
 
-REDIS_SERVER = shutil.which("redis-server")
 needs_redis = pytest.mark.skipif(
     REDIS_SERVER is None, reason="needs Debian's redis-server package, which .ci/run installs"
 )
@@ -58,15 +56,7 @@ class RedisServer:
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.folder, *DURABLE],
             stdout=subprocess.DEVNULL,
         )
-        for _ in range(200):
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("Redis did not start")
+        wait_for(lambda: redis_answers(self.port), "Redis to start")
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -177,20 +167,8 @@ def two_workers_without_redis(tmp_path: Path):
     manage(env, "migrate", "--noinput")
     manage(env, "load_seed")
     port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own app under gunicorn
-        [sys.executable, "-m", "gunicorn", "plenary.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_gunicorn(env, port, workers=2)
     try:
-        for _ in range(200):
-            try:
-                if get(port, "/")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
         yield env, port
     finally:
         server.terminate()

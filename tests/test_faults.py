@@ -95,15 +95,7 @@ class Services:
             cwd=self.data,
             stdout=subprocess.DEVNULL,
         )
-        wait_for(lambda: self.redis_answers(), "Redis to start")
-
-    def redis_answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.redis_port), timeout=2) as conn:
-                conn.sendall(b"PING\r\n")
-                return conn.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
+        wait_for(lambda: redis_answers(self.redis_port), "Redis to start")
 
     def stop_redis(self) -> None:
         self.redis.kill()
@@ -186,6 +178,15 @@ def status_of(port: int, path: str) -> tuple[int, str]:
         return response.status, response.read().decode(errors="replace")
     except OSError:
         return 0, ""
+
+
+def redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def wait_for(condition, what: str, seconds: float = 30) -> None:

@@ -95,6 +95,33 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def start_gunicorn(env: dict, port: int, workers: int = 1) -> subprocess.Popen:
+    """Our app under gunicorn on `port`, once it answers (any status)."""
+    server = subprocess.Popen(  # noqa: S603 - our own app under gunicorn
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "plenary.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            get(port, "/")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server
+
+
 def get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     # One public name for both, as behind a load balancer.
@@ -116,33 +143,8 @@ def two_servers(transactional_db):
         "DJANGO_ALLOWED_HOSTS": PUBLIC_HOST,
         "DJANGO_QUERY_COUNT_HEADER": "1",
     }
-    ports, servers = [free_port(), free_port()], []
-    for port in ports:
-        servers.append(
-            subprocess.Popen(  # noqa: S603 - our own app under gunicorn
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "plenary.wsgi",
-                    "--workers",
-                    "1",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                ],
-                cwd=PROJECT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-    for port in ports:
-        for _ in range(100):
-            try:
-                get(port, "/static/agenda/css/site.css")
-                break
-            except OSError:
-                time.sleep(0.1)
+    ports = [free_port(), free_port()]
+    servers = [start_gunicorn(env, port) for port in ports]
     yield ports
     for server in servers:
         server.terminate()

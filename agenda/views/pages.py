@@ -15,6 +15,7 @@ from .. import history, live, zones
 from ..cache import cached_document, content_version
 from ..forms import TimeZoneForm
 from ..models import Meeting, Registration
+from ..templatetags.agenda_tags import own_path
 
 # Remembers the reader's own time zone, chosen or detected by the browser.
 VIEWER_ZONE_COOKIE = "plenary_tz"
@@ -47,7 +48,7 @@ def cached_for_the_public(view):
             kept = request.GET.copy()
             for name in unread:
                 kept.pop(name)
-            path = "/" + request.path.lstrip("/")
+            path = own_path(request)
             return HttpResponsePermanentRedirect(f"{path}?{kept.urlencode()}" if kept else path)
         # Only a signed-in reader's session skips the cache; a made-up cookie costs one lookup.
         if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
