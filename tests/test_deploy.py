@@ -17,11 +17,11 @@ import pytest
 from .test_cache_coherence import manage
 from .test_production import PROJECT, PUBLIC_HOST, SEED, free_port, start_gunicorn
 
-NGINX = shutil.which("nginx") or next(
-    (path for path in ("/usr/sbin/nginx",) if Path(path).exists()), None
-)
+# /usr/sbin is not on every user's PATH.
+NGINX = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+OPENSSL = shutil.which("openssl")
 pytestmark = pytest.mark.skipif(
-    NGINX is None, reason="needs Debian's nginx package, which .ci/run installs"
+    NGINX is None or OPENSSL is None, reason="needs Debian's nginx and openssl, which .ci/run installs"
 )
 SITE = PROJECT / "deploy" / "nginx-site.conf"
 API = "/api/meetings/iii-reunion-plenaria-crm-csm/"
@@ -63,7 +63,7 @@ def behind_nginx(tmp_path: Path):
     manage(env, "load_seed")
     subprocess.run(  # noqa: S603 - a throwaway certificate for the test's nginx
         [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
             "-subj", f"/CN={PUBLIC_HOST}",
             "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem"),
         ],
@@ -146,4 +146,3 @@ def test_pages_and_live_state_pass_through_and_plain_http_is_sent_to_https(behin
     status, _, headers = request(http_port, SEED + "agenda.ics", tls=False)
     assert status == 301
     assert headers["location"] == f"https://{PUBLIC_HOST}:{https_port}{SEED}agenda.ics"
-
