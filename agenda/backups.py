@@ -23,8 +23,9 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from .cache import bump_content_version, restart_content_version
@@ -146,7 +147,43 @@ def expect(value, kind: type | tuple, where: str):
     return value
 
 
-def fields_of(entry, allowed: list[str], where: str, *, extra: tuple[str, ...] = ()) -> dict:
+def typed(field: models.Field, value, where: str):
+    """`value` as `field` holds it, if the file gives it in the JSON type the export writes.
+
+    No coercion: "5" is not a number, 1.5 not a revision. Ranges are the model's to judge.
+    """
+    here = f"{where}, {field.name}"
+    if value is None or field.is_relation:
+        return value
+    if isinstance(field, models.DateTimeField):
+        expect(value, str, here)
+        try:
+            moment = parse_datetime(value)
+        except ValueError:
+            moment = None
+        if moment is None or timezone.is_naive(moment):
+            refuse(
+                here,
+                _("expected a date and time with its offset from UTC, such as 2022-05-31T15:00:00+00:00"),
+            )
+        return moment
+    if isinstance(field, models.UUIDField):
+        try:
+            return UUID(expect(value, str, here))
+        except ValueError:
+            refuse(here, _("expected a UUID"))
+    if isinstance(field, models.BooleanField):
+        return expect(value, bool, here)
+    if isinstance(field, models.IntegerField):
+        return expect(value, int, here)
+    if isinstance(field, (models.CharField, models.TextField)):
+        return expect(value, str, here)
+    return value
+
+
+def fields_of(
+    entry, allowed: list[str], where: str, *, model: type[models.Model], extra: tuple[str, ...] = ()
+) -> dict:
     expect(entry, dict, where)
     unknown = sorted(set(entry) - set(allowed) - set(extra))
     if unknown:
@@ -154,7 +191,7 @@ def fields_of(entry, allowed: list[str], where: str, *, extra: tuple[str, ...] =
     for name in allowed:
         if name in entry and not isinstance(entry[name], SCALARS):
             refuse(where, _("“%(field)s” must be a single value") % {"field": name})
-    return {name: entry[name] for name in allowed if name in entry}
+    return {name: typed(model._meta.get_field(name), entry[name], where) for name in allowed if name in entry}
 
 
 def checked(instance, where: str, *, exclude: list[str] | None = None):
@@ -172,7 +209,7 @@ def checked(instance, where: str, *, exclude: list[str] | None = None):
 def organisation_from(entry, where: str) -> Organisation | None:
     if entry is None:
         return None
-    data = fields_of(entry, ORGANISATION_FIELDS, where)
+    data = fields_of(entry, ORGANISATION_FIELDS, where, model=Organisation)
     name = expect(data.get("name"), str, f"{where}, name")
     found = Organisation.objects.filter(name=name).first()
     if found:
@@ -185,7 +222,7 @@ def organisation_from(entry, where: str) -> Organisation | None:
 def person_from(entry, where: str) -> Person | None:
     if entry is None:
         return None
-    data = fields_of(entry, PERSON_FIELDS, where, extra=("organisation",))
+    data = fields_of(entry, PERSON_FIELDS, where, model=Person, extra=("organisation",))
     organisation = organisation_from(entry.get("organisation"), f"{where}, organisation")
     name = expect(data.get("name"), str, f"{where}, name")
     found = Person.objects.filter(name=name, organisation=organisation).first()
@@ -235,7 +272,9 @@ def import_meeting(data: bytes) -> Meeting:
     """
     document = read_meeting_file(data)
     entry = document["meeting"]
-    meeting_data = fields_of(entry, MEETING_FIELDS, _("meeting"), extra=("conferences", "organisers"))
+    meeting_data = fields_of(
+        entry, MEETING_FIELDS, _("meeting"), model=Meeting, extra=("conferences", "organisers")
+    )
     uuid, slug = meeting_data.get("uuid"), meeting_data.get("slug")
     if Meeting.objects.filter(uuid=uuid).exists() or Meeting.objects.filter(slug=slug).exists():
         raise Refused(
@@ -263,11 +302,14 @@ def import_meeting(data: bytes) -> Meeting:
     items = []
     for number, item_entry in enumerate(document["agenda"], start=1):
         where = _("agenda item %(number)d") % {"number": number}
-        item_data = fields_of(item_entry, ITEM_FIELDS, where, extra=("parent", "participants"))
+        item_data = fields_of(
+            item_entry, ITEM_FIELDS, where, model=AgendaItem, extra=("parent", "participants")
+        )
         item = AgendaItem(meeting=meeting, **item_data)
         item.title = item.title_es
         parent_uuid = item_entry.get("parent")
         if parent_uuid is not None:
+            expect(parent_uuid, str, f"{where}, parent")
             if parent_uuid not in by_uuid:
                 refuse(where, _("its topic must come before it in the file"))
             item.parent = by_uuid[parent_uuid]
@@ -286,7 +328,13 @@ def import_meeting(data: bytes) -> Meeting:
             expect(item_entry.get("participants", []), list, where), start=1
         ):
             here = _("%(item)s, participant %(number)d") % {"item": where, "number": number}
-            fields_of(participant_entry, PARTICIPANT_FIELDS, here, extra=("person", "organisation"))
+            fields_of(
+                participant_entry,
+                PARTICIPANT_FIELDS,
+                here,
+                model=AgendaParticipant,
+                extra=("person", "organisation"),
+            )
             presidency = participant_entry.get("presidency_of")
             participant = AgendaParticipant(
                 item=item,

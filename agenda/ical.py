@@ -8,6 +8,7 @@ TZID with a VTIMEZONE built from the tz database for the feed's dates.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -25,10 +26,11 @@ from icalendar import (
     vText,
 )
 
-from . import zones
+from . import validators, zones
 from .history import AgendaChange
 from .models import AgendaItem, Meeting
 
+logger = logging.getLogger(__name__)
 PRODID = "-//Conferencias CRM y CSM//plenary//ES"
 # How often subscribed calendars are asked to poll (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 FEED_REFRESH = timedelta(hours=1)
@@ -338,9 +340,29 @@ def build_series_calendar(
 ) -> bytes:
     """Every public meeting, past and coming, each as one event; withdrawn ones cancelled."""
     calendar = new_calendar(name, description)
-    for entry in entries:
-        calendar.add_component(meeting_event(entry))
-    for each in withdrawn:
-        calendar.add_component(withdrawn_event(each.meeting, each))
-    meetings = [entry.meeting for entry in [*entries, *withdrawn]]
+    built = [(entry.meeting, event_or_none(entry.meeting, meeting_event, entry)) for entry in entries]
+    built += [
+        (each.meeting, event_or_none(each.meeting, withdrawn_event, each.meeting, each)) for each in withdrawn
+    ]
+    meetings = []
+    for meeting, event in built:
+        if event is not None:
+            calendar.add_component(event)
+            meetings.append(meeting)
     return finish(calendar, [moment for each in meetings for moment in (each.starts_at, each.ends_at)])
+
+
+def event_or_none(meeting: Meeting, build, *arguments) -> Event | None:
+    """`build(*arguments)`, or None (logged) if the meeting's row can't be an event.
+
+    Forms, imports and restores keep such rows out; this is for one written some other
+    way, so that it never takes the whole series feed down.
+    """
+    if not (validators.is_calendar_time(meeting.starts_at) and validators.is_calendar_time(meeting.ends_at)):
+        logger.error("Meeting %s left out of the series feed: its dates are out of range.", meeting.pk)
+        return None
+    try:
+        return build(*arguments)
+    except (ValueError, OverflowError, TypeError):
+        logger.exception("Meeting %s left out of the series feed.", meeting.pk)
+        return None

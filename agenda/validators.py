@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext as _
 
 from .zones import gmt_label, is_time_zone
@@ -26,6 +27,29 @@ def validate_time_zone(name: str) -> None:
             _("“%(name)s” is not a time zone. Use an IANA name such as America/Costa_Rica."),
             code="invalid_time_zone",
             params={"name": name},
+        )
+
+
+# The years a meeting may be set in. The CRM first met in 1996; the bounds keep every time,
+# shifted by any zone and by a feed's VTIMEZONE margin, inside what Python and the
+# databases can hold (year 9999 can't be shifted, nor year 1).
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+# RFC 5545's INTEGER is 32 bits; SEQUENCE and positions stay within it on every database.
+LARGEST_NUMBER = 2**31 - 1
+validate_number_bound = MaxValueValidator(LARGEST_NUMBER)
+
+
+def is_calendar_time(value: datetime | None) -> bool:
+    return value is None or EARLIEST_YEAR <= value.year <= LATEST_YEAR
+
+
+def validate_calendar_year(value: datetime) -> None:
+    if not is_calendar_time(value):
+        raise ValidationError(
+            _("Choose a date between the years %(earliest)d and %(latest)d."),
+            code="year_out_of_range",
+            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
         )
 
 

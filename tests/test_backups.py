@@ -67,6 +67,16 @@ def test_a_meeting_exported_and_imported_keeps_its_agenda_uids_and_sequences(
     assert any(sequence > 0 for _, sequence in before)
 
 
+def meeting_with(document: dict, **fields) -> bytes:
+    return json.dumps({**document, "meeting": {**document["meeting"], **fields}}).encode()
+
+
+def item_with(document: dict, index: int = 0, **fields) -> bytes:
+    agenda = [dict(item) for item in document["agenda"]]
+    agenda[index].update(fields)
+    return json.dumps({**document, "agenda": agenda}).encode()
+
+
 @pytest.mark.parametrize(
     "make, message",
     [
@@ -116,6 +126,25 @@ def test_a_meeting_exported_and_imported_keeps_its_agenda_uids_and_sequences(
             lambda doc: json.dumps({**doc, "agenda": [{**doc["agenda"][0], "parent": "0000"}]}).encode(),
             "punto de agenda 1",
         ),
+        # Numbers and dates at and past the edges: each one refused, none a traceback.
+        (lambda doc: meeting_with(doc, sequence=2**63 - 1), "menor o igual a 2147483647"),
+        (lambda doc: meeting_with(doc, sequence=1.5), "reunión, sequence: se esperaba int"),
+        (lambda doc: item_with(doc, sequence=2**31), "menor o igual a 2147483647"),
+        (lambda doc: item_with(doc, position=2**40), "menor o igual a 2147483647"),
+        (
+            lambda doc: meeting_with(
+                doc, starts_at="9999-12-31T20:00:00+00:00", ends_at="9999-12-31T23:00:00+00:00"
+            ),
+            "entre los años 1990 y 2100",
+        ),
+        (lambda doc: meeting_with(doc, starts_at="0001-01-01T00:00:00+00:00"), "entre los años 1990 y 2100"),
+        (lambda doc: meeting_with(doc, starts_at="2022-05-31T15:00:00"), "con su diferencia con UTC"),
+        (lambda doc: meeting_with(doc, starts_at="mañana"), "con su diferencia con UTC"),
+        (lambda doc: meeting_with(doc, starts_at=5), "reunión, starts_at: se esperaba str"),
+        (lambda doc: meeting_with(doc, uuid="nope"), "se esperaba un UUID"),
+        (lambda doc: meeting_with(doc, slug=5), "reunión, slug: se esperaba str"),
+        (lambda doc: item_with(doc, index=1, parent=["x"]), "punto de agenda 2, parent: se esperaba str"),
+        (lambda doc: item_with(doc, starts_at="2022-13-40T15:00:00+00:00"), "con su diferencia con UTC"),
         (
             lambda doc: json.dumps(
                 {

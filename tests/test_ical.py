@@ -56,6 +56,20 @@ def test_series_feed_lists_every_public_meeting(client, seed_meeting):
     assert [e["uid"] for e in events] == [str(seed_meeting.uuid), str(coming.uuid)]
 
 
+def test_a_meeting_row_no_calendar_can_hold_never_takes_the_series_feed_down(client, seed_meeting, caplog):
+    coming = MeetingFactory(title="IV Reunión Plenaria")
+    # As if written past the forms and imports, which refuse it: year 9999, the last one Python holds.
+    broken = MeetingFactory(title="Fecha imposible")
+    Meeting.objects.filter(pk=broken.pk).update(
+        starts_at=datetime(9999, 12, 31, 20, tzinfo=UTC), ends_at=datetime(9999, 12, 31, 23, tzinfo=UTC)
+    )
+    response = client.get(feed_urls()["series"])
+    assert response.status_code == 200
+    events = events_in_every_parser(response.content)
+    assert [e["uid"] for e in events] == [str(seed_meeting.uuid), str(coming.uuid)]
+    assert f"Meeting {broken.pk} left out of the series feed" in caplog.text
+
+
 def test_one_item_downloads_as_its_own_calendar(client, seed_meeting):
     tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
     response = client.get(reverse("agenda:item-ical", args=[SLUG, tema_2.uuid]))

@@ -201,3 +201,15 @@ def test_unknown_time_zone_is_refused(secretariat_client, meeting):
     before = snapshot()
     response = post_meeting(secretariat_client, meeting, time_zone="Etc/GMT-6")
     assert_refused(response, "Etc/GMT-6 no es una de las opciones disponibles.", before)
+
+
+@pytest.mark.parametrize(
+    "day, start, end",
+    [("9999-12-31", "20:00", "23:30"), ("0001-01-01", "00:30", "02:00"), ("2101-01-05", "09:00", "09:45")],
+)
+def test_a_date_out_of_the_years_meetings_are_held_in_is_refused(
+    secretariat_client, meeting, day, start, end
+):
+    before = snapshot()
+    response = post_meeting(secretariat_client, meeting, day=day, start=start, end=end, rows=[])
+    assert_refused(response, "Elija una fecha entre los años 1990 y 2100.", before)

@@ -33,7 +33,9 @@ class CalendarVersioned(models.Model):
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    sequence = models.PositiveIntegerField(
+        _("revision"), default=0, editable=False, validators=[validators.validate_number_bound]
+    )
 
     CALENDAR_FIELDS: tuple[str, ...] = ()
 
@@ -127,8 +129,12 @@ class Meeting(EditVersioned, CalendarVersioned):
     organisers = models.ManyToManyField(
         Organisation, blank=True, related_name="organised_meetings", verbose_name=_("organisers")
     )
-    starts_at = models.DateTimeField(_("start"), validators=[validators.validate_whole_minute])
-    ends_at = models.DateTimeField(_("end"), validators=[validators.validate_whole_minute])
+    starts_at = models.DateTimeField(
+        _("start"), validators=[validators.validate_whole_minute, validators.validate_calendar_year]
+    )
+    ends_at = models.DateTimeField(
+        _("end"), validators=[validators.validate_whole_minute, validators.validate_calendar_year]
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -313,6 +319,8 @@ class Meeting(EditVersioned, CalendarVersioned):
         return load_agendas([self])[self.pk]
 
     def clean(self) -> None:
+        if not (validators.is_calendar_time(self.starts_at) and validators.is_calendar_time(self.ends_at)):
+            return  # the field says so; times that far out can't be compared in any zone
         errors: dict[str, list[str]] = {}
         if self.starts_at and self.ends_at:
             merge_errors(errors, validators.period_errors(self.starts_at, self.ends_at))
@@ -475,13 +483,22 @@ class AgendaItem(EditVersioned, CalendarVersioned):
         help_text=_("Empty for a topic; the topic this sub-item belongs to otherwise."),
     )
     position = models.PositiveIntegerField(
-        _("order"), default=0, help_text=_("Orders items that share a start time, and untimed sub-items.")
+        _("order"),
+        default=0,
+        validators=[validators.validate_number_bound],
+        help_text=_("Orders items that share a start time, and untimed sub-items."),
     )
     starts_at = models.DateTimeField(
-        _("start"), null=True, blank=True, validators=[validators.validate_whole_minute]
+        _("start"),
+        null=True,
+        blank=True,
+        validators=[validators.validate_whole_minute, validators.validate_calendar_year],
     )
     ends_at = models.DateTimeField(
-        _("end"), null=True, blank=True, validators=[validators.validate_whole_minute]
+        _("end"),
+        null=True,
+        blank=True,
+        validators=[validators.validate_whole_minute, validators.validate_calendar_year],
     )
     title = models.CharField(_("activity"), max_length=400)
     description = models.TextField(_("description"), blank=True)
@@ -563,6 +580,11 @@ class AgendaItem(EditVersioned, CalendarVersioned):
         return []
 
     def check_own_rules(self, *, meeting: Meeting, parent: AgendaItem | None) -> None:
+        for field in ("starts_at", "ends_at"):
+            try:
+                validators.validate_calendar_year(getattr(self, field))
+            except ValidationError as error:
+                raise ValidationError({field: error}) from None
         errors: dict[str, list[str]] = {}
         has_start, has_end = self.starts_at is not None, self.ends_at is not None
         if parent is None and not (has_start and has_end):
@@ -607,6 +629,8 @@ class AgendaItem(EditVersioned, CalendarVersioned):
     def clean(self) -> None:
         if not self.meeting_id:
             return
+        if not (validators.is_calendar_time(self.starts_at) and validators.is_calendar_time(self.ends_at)):
+            return  # the field says so; times that far out can't be compared in any zone
         meeting = self.meeting
         parent = self.parent if self.parent_id else None
         if parent is not None and parent.meeting_id != self.meeting_id:
