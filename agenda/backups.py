@@ -14,22 +14,33 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import tarfile
 import tempfile
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from uuid import UUID
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.models import HistoricalChanges
 
 from .cache import bump_content_version, restart_content_version
 from .models import AgendaItem, AgendaParticipant, Conference, Meeting, Organisation, Person
+from .models.registrations import MAX_DOCUMENT_BYTES
 
 MEETING_FORMAT = "plenary-meeting"
 MEETING_FORMAT_VERSION = 1
@@ -402,54 +413,203 @@ def empty_database() -> None:
     set_constraints("DEFERRED")
 
 
-def restore_backup(path: Path) -> int:
-    """Replace the whole site with the backup at `path`; return the number of rows.
+# Limits a real site stays far below; a backup past them is refused before it is unpacked.
+MAX_BACKUP_DATA_BYTES = 512 * 1024 * 1024
+MAX_BACKUP_FILES = 100_000
+MAX_BACKUP_DOCUMENTS_BYTES = 20 * 1024 * 1024 * 1024
 
-    The backup is read and checked before anything is touched; the database is
-    replaced in one transaction, so a failure leaves the site as it was.
+
+# How an account with admin rights in a backup is announced: (is superuser, already here).
+ADMIN_ACCOUNT_LINES = {
+    (True, False): gettext_lazy("Superuser “%(username)s”: NEW on this site, with every permission."),
+    (True, True): gettext_lazy(
+        "Superuser “%(username)s”: already on this site; its password and rights become the backup's."
+    ),
+    (False, False): gettext_lazy("Staff account “%(username)s”: NEW on this site, may sign in to the admin."),
+    (False, True): gettext_lazy(
+        "Staff account “%(username)s”: already on this site; its password and rights become the backup's."
+    ),
+}
+
+
+@dataclass
+class Backup:
+    """A backup read, checked and unpacked beside the documents folder; nothing restored yet."""
+
+    rows: list[dict]
+    data_file: Path
+    documents: Path
+
+    def summary(self) -> list[str]:
+        """What restoring it brings in, in the terms of whoever must approve it."""
+        counts = Counter(row["model"] for row in self.rows)
+        files = sum(1 for path in self.documents.rglob("*") if path.is_file())
+        lines = [
+            _(
+                "Meetings: %(meetings)d. Agenda items: %(items)d. People: %(people)d. "
+                "Documents: %(documents)d (%(files)d files). User accounts: %(users)d."
+            )
+            % {
+                "meetings": counts["agenda.meeting"],
+                "items": counts["agenda.agendaitem"],
+                "people": counts["agenda.person"],
+                "documents": counts["agenda.meetingdocument"],
+                "files": files,
+                "users": counts["auth.user"],
+            }
+        ]
+        existing = set(User.objects.values_list("username", flat=True))
+        for row in self.rows:
+            fields = row.get("fields") if isinstance(row.get("fields"), dict) else {}
+            if row["model"] != "auth.user" or not (fields.get("is_superuser") or fields.get("is_staff")):
+                continue
+            username = str(fields.get("username"))[:150]
+            line = ADMIN_ACCOUNT_LINES[bool(fields.get("is_superuser")), username in existing]
+            lines.append(line % {"username": username})
+        return lines
+
+
+def check_members(archive: tarfile.TarFile) -> None:
+    """Refuse a backup with members it should not have, or larger than a site could be."""
+    members = archive.getmembers()
+    if len(members) > MAX_BACKUP_FILES:
+        raise Refused(_("The backup holds more than %(limit)d files.") % {"limit": MAX_BACKUP_FILES})
+    names = [member.name for member in members]
+    if DATA_NAME not in names:
+        raise Refused(_("Not a backup made by plenary: it has no %(name)s.") % {"name": DATA_NAME})
+    documents_size = 0
+    for member in members:
+        parts = PurePosixPath(member.name).parts
+        if member.name != DATA_NAME and (not parts or parts[0] != MEDIA_DIR):
+            raise Refused(_("The backup holds an unexpected file: %(name)s.") % {"name": member.name[:200]})
+        # Sizes as the archive declares them, which is what unpacking writes.
+        if member.name == DATA_NAME and member.size > MAX_BACKUP_DATA_BYTES:
+            raise Refused(
+                _("The backup's data is larger than %(limit)d MB.") % {"limit": MAX_BACKUP_DATA_BYTES >> 20}
+            )
+        if member.name != DATA_NAME and member.size > MAX_DOCUMENT_BYTES:
+            raise Refused(
+                _("The backup holds a file larger than any document can be (%(limit)d MB): %(name)s.")
+                % {"limit": MAX_DOCUMENT_BYTES >> 20, "name": member.name[:200]}
+            )
+        documents_size += member.size if member.name != DATA_NAME else 0
+    if documents_size > MAX_BACKUP_DOCUMENTS_BYTES:
+        raise Refused(
+            _("The backup's documents add up to more than %(limit)d GB.")
+            % {"limit": MAX_BACKUP_DOCUMENTS_BYTES >> 30}
+        )
+
+
+@contextmanager
+def opened_backup(path: Path) -> Iterator[Backup]:
+    """Read, check and unpack the backup at `path`, or raise Refused; the site is not touched.
+
+    The documents are unpacked next to the documents folder, on the same disk, so that
+    restoring can swap the folders in one rename. Whatever is left unused is removed.
     """
     try:
         archive = tarfile.open(path, "r:gz")  # noqa: SIM115 - closed by the `with` below
     except (OSError, tarfile.TarError) as error:
         raise Refused(_("Not a backup made by plenary: %(error)s") % {"error": error}) from error
-    with archive, tempfile.TemporaryDirectory() as unpacked:
-        names = archive.getnames()
-        if DATA_NAME not in names:
-            raise Refused(_("Not a backup made by plenary: it has no %(name)s.") % {"name": DATA_NAME})
-        for name in names:
-            parts = PurePosixPath(name).parts
-            if name != DATA_NAME and (not parts or parts[0] != MEDIA_DIR):
-                raise Refused(_("The backup holds an unexpected file: %(name)s.") % {"name": name[:200]})
+    media = Path(settings.MEDIA_ROOT)
+    media.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        archive,
+        tempfile.TemporaryDirectory(dir=media.parent, prefix=f".{media.name}-restoring-") as unpacked,
+    ):
         try:
+            check_members(archive)
             # "data" refuses links, devices and paths that leave the folder.
             archive.extractall(unpacked, filter="data")
-        except tarfile.TarError as error:
-            raise Refused(_("The backup holds an unsafe file: %(error)s") % {"error": error}) from error
+        except (OSError, tarfile.TarError, EOFError, zlib.error) as error:
+            raise Refused(_("The backup can't be unpacked: %(error)s") % {"error": error}) from error
         data_file = Path(unpacked) / DATA_NAME
         try:
             rows = json.loads(data_file.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             raise Refused(
                 _("The backup's data can't be read: %(error)s") % {"error": str(error)[:300]}
             ) from error
-        if not isinstance(rows, list) or not all(isinstance(row, dict) and "model" in row for row in rows):
+        if not isinstance(rows, list) or not all(
+            isinstance(row, dict) and isinstance(row.get("model"), str) for row in rows
+        ):
             raise Refused(_("The backup's data is not a Django data dump."))
-        # Emptied and refilled in one transaction: a row that fails to load leaves the site as it was.
+        documents = Path(unpacked) / MEDIA_DIR
+        documents.mkdir(exist_ok=True)
+        yield Backup(rows=rows, data_file=data_file, documents=documents)
+
+
+def invalid_rows(limit: int = 5) -> list[str]:
+    """The first rows of the site that break a rule of their model, as an import judges them."""
+    problems = []
+    checked_models = [
+        *(
+            model
+            for model in apps.get_app_config("agenda").get_models()
+            if not issubclass(model, HistoricalChanges)
+        ),
+        User,
+        Group,
+    ]
+    for model in checked_models:
+        for row in model.objects.all().iterator():
+            # Overlaps are judged once per meeting, by the meeting's own rules, not once per item.
+            row.siblings_checked_together = row.sub_items_checked_together = True
+            try:
+                row.full_clean()
+            except ValidationError as error:
+                problems.append(f"{model._meta.label_lower} {row.pk}: {'; '.join(error.messages)[:300]}")
+                if len(problems) == limit:
+                    return problems
+        # Models come in the order they depend on each other (conferences, meetings, their
+        # items): rows below an invalid one would be judged by it, so the check stops here.
+        if problems:
+            return problems
+    return problems
+
+
+def restore_backup(backup: Backup) -> int:
+    """Replace the whole site with `backup`; return the number of rows. All or nothing.
+
+    The database is emptied and reloaded in one transaction, the documents folder is
+    swapped for the backup's (one rename each way), and the loaded rows are checked as an
+    import checks them. A failure anywhere, the commit included, puts the documents
+    folder back and rolls the database back: the site is as it was.
+    """
+    media = Path(settings.MEDIA_ROOT)
+    previous = media.with_name(f".{media.name}-replaced-{timezone.now():%Y%m%d%H%M%S%f}")
+    swapped = False
+    try:
         with transaction.atomic():
             empty_database()
             try:
-                call_command("loaddata", str(data_file), verbosity=0)
+                call_command("loaddata", str(backup.data_file), verbosity=0)
             except Exception as error:
                 raise Refused(
                     _("The backup's data can't be loaded: %(error)s") % {"error": str(error)[:300]}
                 ) from error
+            try:
+                if media.exists():
+                    media.rename(previous)
+                backup.documents.rename(media)
+            except OSError as error:
+                raise Refused(
+                    _("The documents folder can't be replaced: %(error)s") % {"error": error}
+                ) from error
+            swapped = True
+            # With the documents in place, so that they are judged too.
+            problems = invalid_rows()
+            if problems:
+                raise Refused(
+                    _("The backup holds rows this site would refuse: %(rows)s")
+                    % {"rows": " | ".join(problems)}
+                )
             restart_content_version()
-        media = Path(settings.MEDIA_ROOT)
-        restored_media = Path(unpacked) / MEDIA_DIR
-        if restored_media.exists():
-            for source in restored_media.rglob("*"):
-                if source.is_file():
-                    target = media / source.relative_to(restored_media)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(source.read_bytes())
-    return len(rows)
+    except BaseException:
+        if swapped:
+            media.rename(backup.documents)
+        if previous.exists():
+            previous.rename(media)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+    return len(backup.rows)

@@ -8,6 +8,7 @@ import icalendar
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from agenda import backups
@@ -259,4 +260,152 @@ def test_a_bad_backup_is_refused_and_the_site_stays_as_it_was(
     with pytest.raises(CommandError) as refused:
         call_command("restore", str(path), "--noinput")
     assert message.lower() in str(refused.value).lower()
+    assert backups.dump_data() == before
+
+
+def documents_in(media) -> dict[str, bytes]:
+    return {str(path.relative_to(media)): path.read_bytes() for path in media.rglob("*") if path.is_file()}
+
+
+@pytest.fixture
+def site_with_a_document(seed_meeting, media):
+    MeetingDocument.objects.create(
+        meeting=seed_meeting,
+        title="Nota conceptual",
+        audience="public",
+        file=SimpleUploadedFile("nota.pdf", b"%PDF-1"),
+    )
+    return seed_meeting
+
+
+def backup_of_this_site(tmp_path, change=None) -> bytes:
+    """This site's backup, with its data rows passed through `change` if given."""
+    path = tmp_path / "original.tar.gz"
+    call_command("backup", str(path), stdout=io.StringIO())
+    members = {}
+    with tarfile.open(path) as archive:
+        for member in archive.getmembers():
+            if member.isfile():
+                members[member.name] = archive.extractfile(member).read()
+    if change:
+        members[backups.DATA_NAME] = json.dumps(change(json.loads(members[backups.DATA_NAME]))).encode()
+    return tar_with(members)
+
+
+def with_meeting_fields(**fields):
+    def change(rows):
+        for row in rows:
+            if row["model"] == "agenda.meeting":
+                row["fields"].update(fields)
+        return rows
+
+    return change
+
+
+def restore_refused(tmp_path, content: bytes) -> str:
+    path = tmp_path / "copia.tar.gz"
+    path.write_bytes(content)
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(path), "--noinput", stdout=io.StringIO())
+    return str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (with_meeting_fields(time_zone="Mars/Olympus"), "Mars/Olympus"),
+        (
+            with_meeting_fields(starts_at="9999-12-31T20:00:00Z", ends_at="9999-12-31T23:00:00Z"),
+            "1990 y 2100",
+        ),
+        (with_meeting_fields(sequence=2**63 - 1), "2147483647"),
+        (with_meeting_fields(video_call_url="javascript:alert(1)"), "URL"),
+    ],
+)
+def test_a_backup_with_rows_the_site_would_refuse_is_refused_whole(
+    site_with_a_document, media, tmp_path, change, message
+):
+    content = backup_of_this_site(tmp_path, change)
+    MeetingDocument.objects.create(
+        meeting=site_with_a_document,
+        title="Añadido después",
+        audience="public",
+        file=SimpleUploadedFile("b.pdf", b"%PDF-2"),
+    )
+    before, documents = backups.dump_data(), documents_in(media)
+    assert message in restore_refused(tmp_path, content)
+    assert backups.dump_data() == before
+    assert documents_in(media) == documents
+    # What the site served before, it still serves.
+    assert Client().get("/meetings.ics").status_code == 200
+
+
+def test_a_backup_member_larger_than_any_document_is_refused_before_it_is_unpacked(
+    seed_meeting, media, tmp_path
+):
+    from agenda.models.registrations import MAX_DOCUMENT_BYTES
+
+    huge = tar_with({"data.json": b"[]", "media/documents/huge.pdf": bytes(MAX_DOCUMENT_BYTES + 1)})
+    assert len(huge) < MAX_DOCUMENT_BYTES // 100, "a small archive"
+    before = backups.dump_data()
+    assert "huge.pdf" in restore_refused(tmp_path, huge)
+    assert backups.dump_data() == before
+    assert not any(path.name.startswith(".media-restoring") for path in media.parent.iterdir())
+
+
+def test_a_backup_cut_short_is_refused_and_the_site_keeps_its_documents(
+    site_with_a_document, media, tmp_path
+):
+    content = backup_of_this_site(tmp_path)
+    before, documents = backups.dump_data(), documents_in(media)
+    assert "no se puede desempaquetar" in restore_refused(tmp_path, content[: len(content) // 2])
+    assert (backups.dump_data(), documents_in(media)) == (before, documents)
+
+
+def test_when_the_documents_cant_be_swapped_in_the_database_is_rolled_back_too(
+    site_with_a_document, media, tmp_path, monkeypatch
+):
+    content = backup_of_this_site(tmp_path, with_meeting_fields(title_es="Título de la copia"))
+    Meeting.objects.filter(slug=SLUG).update(title_es="Título actual")
+    before, documents = backups.dump_data(), documents_in(media)
+    real_rename = type(media).rename
+
+    def rename(self, target):
+        # The backup's folder can't take the documents folder's place: a full disk, another mount.
+        if self.name == backups.MEDIA_DIR and ".media-restoring" in str(self.parent):
+            raise OSError(28, "No space left on device")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(type(media), "rename", rename)
+    assert "No space left on device" in restore_refused(tmp_path, content)
+    assert (backups.dump_data(), documents_in(media)) == (before, documents)
+    assert Meeting.objects.get(slug=SLUG).title_es == "Título actual"
+
+
+def test_restore_says_what_it_brings_in_and_names_every_admin_account(
+    seed_meeting, media, tmp_path, django_user_model
+):
+    django_user_model.objects.create_superuser("intrusa", password="x-Pl3nary-test")
+    django_user_model.objects.create_user("secretaria-st", password="x-Pl3nary-test", is_staff=True)
+    path = tmp_path / "copia.tar.gz"
+    call_command("backup", str(path), stdout=io.StringIO())
+    django_user_model.objects.filter(username="intrusa").delete()
+
+    output = io.StringIO()
+    call_command("restore", str(path), "--noinput", stdout=output)
+    said = output.getvalue()
+    assert f"Reuniones: 1. Puntos de agenda: {AgendaItem.objects.count()}." in said
+    assert "Superusuario «intrusa»: NUEVO en este sitio, con todos los permisos." in said
+    assert "Cuenta del personal «secretaria-st»: ya está en este sitio;" in said
+    assert django_user_model.objects.filter(username="intrusa", is_superuser=True).exists()
+
+
+def test_an_unconfirmed_restore_changes_nothing(seed_meeting, media, tmp_path, monkeypatch):
+    path = tmp_path / "copia.tar.gz"
+    call_command("backup", str(path), stdout=io.StringIO())
+    Meeting.objects.filter(slug=SLUG).update(title_es="Cambiado después de la copia")
+    before = backups.dump_data()
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    with pytest.raises(CommandError, match="Nothing was changed"):
+        call_command("restore", str(path), stdout=io.StringIO())
     assert backups.dump_data() == before

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from .. import validators
 from ..validators import merge_errors, raise_if_errors
-from ..zones import gmt_label
+from ..zones import gmt_label, is_time_zone
 from .people import Conference, Country, Organisation, Person, Presidency
 
 
@@ -340,7 +340,13 @@ class Meeting(EditVersioned, CalendarVersioned):
                 merge_errors(
                     errors, {"venue": gettext("A meeting in person needs its venue before it is published.")}
                 )
-        if self.status == self.Status.PUBLISHED and not self.agenda_checked_together and not errors:
+        agenda_readable = is_time_zone(self.time_zone)  # else the field says so, and no time can be shown
+        if (
+            self.status == self.Status.PUBLISHED
+            and not self.agenda_checked_together
+            and not errors
+            and agenda_readable
+        ):
             problems = self.agenda_problems()
             if problems:
                 merge_errors(

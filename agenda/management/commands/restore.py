@@ -4,11 +4,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agenda.backups import Refused, restore_backup
+from agenda.backups import Refused, opened_backup, restore_backup
 
 
 class Command(BaseCommand):
-    help = "Replace everything on this site with a backup. The backup is checked first; all or nothing."
+    help = (
+        "Replace everything on this site with a backup. The backup is checked first and what it "
+        "brings in is shown (accounts with admin rights named); all or nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -18,12 +21,16 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No backup at {file}.")
-        if interactive:
-            answer = input(f"Replace everything on this site with {file}? Type 'yes' to go on: ")
-            if answer != "yes":
-                raise CommandError("Nothing was changed.")
         try:
-            rows = restore_backup(path)
+            with opened_backup(path) as backup:
+                self.stdout.write(f"{file} holds:")
+                for line in backup.summary():
+                    self.stdout.write(f"  {line}")
+                if interactive:
+                    answer = input("Replace everything on this site with it? Type 'yes' to go on: ")
+                    if answer != "yes":
+                        raise CommandError("Nothing was changed.")
+                rows = restore_backup(backup)
         except Refused as refusal:
             raise CommandError("Nothing was changed. " + " ".join(refusal.messages)) from refusal
         self.stdout.write(self.style.SUCCESS(f"Restored {rows} rows from {file}."))
