@@ -30,7 +30,8 @@ DOCUMENT_CACHE_SECONDS = 24 * 60 * 60
 class CachedDocument:
     body: bytes
     etag: str
-    built_at: datetime
+    # When what it shows last changed, as far as its builder knows; else when it was built.
+    modified_at: datetime
 
 
 # Every request runs it: plain SQL, a fifteenth of the ORM's cost here (0.04 ms against 0.5 ms).
@@ -65,11 +66,16 @@ def restart_content_version() -> None:
     ContentVersion.objects.update_or_create(pk=1, defaults={"number": time.time_ns()})
 
 
-def cached_document(name: str, build: Callable[[], bytes | None]) -> CachedDocument | None:
+def cached_document(
+    name: str,
+    build: Callable[[], bytes | None],
+    modified: Callable[[bytes], datetime | None] = lambda body: None,
+) -> CachedDocument | None:
     """Return the document `name`, building it with `build` when the cache lacks it.
 
     `build` returns None for what does not exist (a draft, an unknown slug);
-    that answer is not cached, so publishing shows at once. The version is
+    that answer is not cached, so publishing shows at once. `modified(body)`
+    says when the content last changed, if it can tell. The version is
     read before building: a copy built while a change commits is stored under
     the older number, never a newer one.
     """
@@ -81,6 +87,6 @@ def cached_document(name: str, build: Callable[[], bytes | None]) -> CachedDocum
         if body is None:
             return None
         digest = hashlib.sha256(body).hexdigest()[:32]
-        document = CachedDocument(body=body, etag=f'"{digest}"', built_at=timezone.now())
+        document = CachedDocument(body=body, etag=f'"{digest}"', modified_at=modified(body) or timezone.now())
         cache.set(key, document, DOCUMENT_CACHE_SECONDS)
     return document

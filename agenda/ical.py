@@ -9,10 +9,11 @@ TZID with a VTIMEZONE built from the tz database for the feed's dates.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from uuid import UUID
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid5
 
 from django.utils.translation import gettext as _
 from icalendar import (
@@ -32,6 +33,8 @@ from .models import AgendaItem, Meeting
 
 logger = logging.getLogger(__name__)
 PRODID = "-//Conferencias CRM y CSM//plenary//ES"
+# Names, within each row's UUID, the UID of a registered participant's copy of its event.
+PARTICIPANT_COPY = "registered-participant-copy"
 # How often subscribed calendars are asked to poll (REFRESH-INTERVAL, X-PUBLISHED-TTL).
 FEED_REFRESH = timedelta(hours=1)
 # VTIMEZONE rules cover the feed's dates with this margin on both sides.
@@ -54,6 +57,13 @@ class MeetingEntry:
     def shows_join_link(self) -> bool:
         return self.meeting.shows_join_link or (self.for_participants and bool(self.meeting.video_call_url))
 
+    def uid(self, row: Meeting | AgendaItem) -> str:
+        """The event's UID. A participant's copy says more than the public one (the join link),
+        so it is another event: one UID, SEQUENCE and DTSTAMP never stand for two texts."""
+        if self.for_participants:
+            return str(uuid5(row.uuid, PARTICIPANT_COPY))
+        return str(row.uuid)
+
 
 def one_line(text: str) -> str:
     """Return `text` on one line: a summary or location never spans lines."""
@@ -65,7 +75,8 @@ def new_calendar(name: str, description: str) -> Calendar:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    # No METHOD: a feed is a calendar to read, not an iTIP message (RFC 5546), whose
+    # PUBLISH would require an ORGANIZER that a meeting without an organiser's email lacks.
     calendar.add("name", vText(one_line(name)))
     # The X-WR- names that Apple and Google read are TEXT too: escaped like the rest.
     calendar.add("x-wr-calname", vText(one_line(name)))
@@ -146,7 +157,7 @@ def location(meeting: Meeting) -> str:
 
 def add_common(event: Event, row: Meeting | AgendaItem, entry: MeetingEntry, last_modified: datetime) -> None:
     """Add what every event carries: identity, revision and place."""
-    event.add("uid", str(row.uuid))
+    event.add("uid", entry.uid(row))
     # DTSTAMP is the revision's time, not the build's, so an unchanged feed keeps its bytes and ETag.
     event.add("dtstamp", last_modified)
     event.add("created", row.created_at)
@@ -199,7 +210,9 @@ def join_lines(entry: MeetingEntry) -> list[str]:
 def meeting_event(entry: MeetingEntry) -> Event:
     """The whole meeting as one event, its agenda summarised in the description."""
     meeting = entry.meeting
-    last_modified = max([meeting.updated_at, *(item.updated_at for item in entry.agenda)])
+    last_modified = max(
+        [meeting.updated_at, *(each.updated_at for item in entry.agenda for each in [item, *item.children])]
+    )
     event = Event()
     add_common(event, meeting, entry, last_modified)
     event.add("sequence", meeting.sequence)
@@ -229,7 +242,9 @@ def item_event(item: AgendaItem, entry: MeetingEntry) -> Event:
     """A topic as its own event: sub-items and participants in the description."""
     meeting = entry.meeting
     event = Event()
-    add_common(event, item, entry, item.updated_at)
+    # Its description shows the meeting's title and join link, and the sub-items.
+    last_modified = max([item.updated_at, meeting.updated_at, *(child.updated_at for child in item.children)])
+    add_common(event, item, entry, last_modified)
     event.add("sequence", item.sequence)
     event.add("summary", one_line(item.title))
     event.add("dtstart", item.local_starts_at)
@@ -366,3 +381,18 @@ def event_or_none(meeting: Meeting, build, *arguments) -> Event | None:
     except (ValueError, OverflowError, TypeError):
         logger.exception("Meeting %s left out of the series feed.", meeting.pk)
         return None
+
+
+LAST_MODIFIED_LINE = re.compile(rb"^LAST-MODIFIED:(\d{8}T\d{6}Z)\r?$", re.MULTILINE)
+
+
+def last_modified(body: bytes) -> datetime | None:
+    """The newest LAST-MODIFIED of the events in `body`, or None if it has none.
+
+    What a feed's HTTP Last-Modified says: when its events last changed, not when it was
+    last built (which any change to any meeting causes).
+    """
+    stamps = LAST_MODIFIED_LINE.findall(body)
+    if not stamps:
+        return None
+    return datetime.strptime(max(stamps).decode(), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)

@@ -1,6 +1,13 @@
-"""Cache invalidation: any change to what pages, feeds or the API show makes them stale."""
+"""Cache invalidation: any change to what pages, feeds or the API show makes them stale.
 
+And calendar revisions: a change that shows in an event's DESCRIPTION without a row of
+the event's own changing (a sub-item deleted, a participant or their name changed)
+marks the events that show it as modified, so LAST-MODIFIED moves with the text.
+"""
+
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from .cache import bump_content_version
 from .models import (
@@ -31,7 +38,48 @@ def content_changed(**kwargs) -> None:
     bump_content_version()
 
 
+def touch_items(condition: Q) -> None:
+    """Mark the agenda items matching `condition`, their topics and meetings, as modified now."""
+    now = timezone.now()
+    items = AgendaItem.objects.filter(condition)
+    AgendaItem.objects.filter(Q(pk__in=items.values("pk")) | Q(pk__in=items.values("parent_id"))).update(
+        updated_at=now
+    )
+    Meeting.objects.filter(pk__in=items.values("meeting_id")).update(updated_at=now)
+
+
+def agenda_item_deleted(instance: AgendaItem, **kwargs) -> None:
+    # Its topic's and meeting's events listed it; no row of theirs changed.
+    touch_items(Q(pk=instance.parent_id))
+    Meeting.objects.filter(pk=instance.meeting_id).update(updated_at=timezone.now())
+
+
+def participant_changed(instance: AgendaParticipant, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return  # loaded as it was saved (a restore): its dates are the backup's
+    touch_items(Q(pk=instance.item_id))
+
+
+def person_changed(instance: Person, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    touch_items(Q(participants__person=instance))
+
+
+def organisation_changed(instance: Organisation, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    touch_items(Q(participants__organisation=instance) | Q(participants__person__organisation=instance))
+
+
 def connect() -> None:
+    post_delete.connect(agenda_item_deleted, sender=AgendaItem, dispatch_uid="agenda-touch-item-deleted")
+    post_save.connect(participant_changed, sender=AgendaParticipant, dispatch_uid="agenda-touch-participant")
+    post_delete.connect(
+        participant_changed, sender=AgendaParticipant, dispatch_uid="agenda-touch-participant-deleted"
+    )
+    post_save.connect(person_changed, sender=Person, dispatch_uid="agenda-touch-person")
+    post_save.connect(organisation_changed, sender=Organisation, dispatch_uid="agenda-touch-organisation")
     for model in WATCHED_MODELS:
         post_save.connect(content_changed, sender=model, dispatch_uid=f"agenda-save-{model.__name__}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"agenda-delete-{model.__name__}")

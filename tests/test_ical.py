@@ -2,13 +2,14 @@
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from agenda.models import AgendaItem, Meeting
 
@@ -94,7 +95,6 @@ def test_feed_is_rfc_5545_text_with_crlf_and_75_octet_lines(client, seed_meeting
         b"VERSION:2.0",
         b"PRODID:",
         b"CALSCALE:GREGORIAN",
-        b"METHOD:PUBLISH",
         b"NAME:",
         b"X-WR-CALNAME:",
         b"REFRESH-INTERVAL;VALUE=DURATION:PT1H",
@@ -105,6 +105,84 @@ def test_feed_is_rfc_5545_text_with_crlf_and_75_octet_lines(client, seed_meeting
         assert any(line.startswith(required) for line in lines), required
     for event_property in [b"UID:", b"DTSTAMP:", b"CREATED:", b"LAST-MODIFIED:", b"SEQUENCE:", b"URL:"]:
         assert sum(line.startswith(event_property) for line in lines) == 4, event_property
+
+
+def test_no_feed_claims_to_be_an_itip_publish_without_an_organizer(client, seed_meeting):
+    # RFC 5546: METHOD:PUBLISH requires ORGANIZER in every event; libical's iTIP check enforces it.
+    # The seed's organisers have no email, so the feeds are plain calendars, without METHOD.
+    item = AgendaItem.objects.filter(meeting=seed_meeting, parent=None).first()
+    paths = [*feed_urls().values(), reverse("agenda:item-ical", args=[SLUG, item.uuid])]
+    for path in paths:
+        calendar = icalendar.Calendar.from_ical(client.get(path).content)
+        events = calendar.walk("VEVENT")
+        assert events, path
+        if calendar.get("METHOD") == "PUBLISH":
+            assert all(event.get("ORGANIZER") for event in events), path
+
+
+def test_a_feeds_last_modified_moves_with_its_own_meeting_only(client, seed_meeting):
+    feeds = [feed_urls()["meeting"], feed_urls()["agenda"]]
+    before = {path: client.get(path) for path in feeds}
+    other = MeetingFactory(title="IV Reunión Plenaria")
+    other.title_es = "IV Reunión Plenaria (revisada)"
+    other.save()
+    for path, earlier in before.items():
+        response = client.get(path)
+        assert response["Last-Modified"] == earlier["Last-Modified"], path
+        # A client polling by date alone is told nothing changed, which is true.
+        assert client.get(path, HTTP_IF_MODIFIED_SINCE=earlier["Last-Modified"]).status_code == 304
+    # The series feed, which shows the other meeting, moves.
+    series = client.get(feed_urls()["series"])
+    assert series["Last-Modified"] != before[feeds[0]]["Last-Modified"]
+
+
+def last_modified_of(body: bytes) -> dict[str, tuple[str, str]]:
+    return {
+        str(event["UID"]): (event["LAST-MODIFIED"].to_ical().decode(), str(event["DESCRIPTION"]))
+        for event in icalendar.Calendar.from_ical(body).walk("VEVENT")
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda topic: topic.sub_items.first().delete(),
+        lambda topic: topic.participants.first().delete(),
+        lambda topic: (lambda person: (setattr(person, "name", "Nombre corregido"), person.save()))(
+            topic.participants.exclude(person=None).first().person
+        ),
+    ],
+    ids=["sub-item deleted", "participant removed", "participant renamed"],
+)
+def test_an_event_whose_description_changes_gets_a_new_last_modified(client, seed_meeting, change):
+    from agenda.models import AgendaParticipant, Person
+
+    topic = AgendaItem.objects.get(title__startswith="TEMA 1")
+    if not topic.sub_items.exists():
+        AgendaItemFactory(
+            meeting=seed_meeting, parent=topic, title="Presentación", starts_at=None, ends_at=None
+        )
+    person = Person.objects.create(name="Delegada de prueba")
+    AgendaParticipant.objects.create(
+        item=topic, role=AgendaParticipant.Role.PRESENTER, person=person, position=9
+    )
+    # Everything as of an hour ago, so that a change now shows in whole seconds.
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    AgendaItem.objects.update(updated_at=an_hour_ago)
+    Meeting.objects.update(updated_at=an_hour_ago)
+
+    def read() -> dict[str, tuple[str, str]]:
+        return {
+            **last_modified_of(client.get(feed_urls()["agenda"]).content),
+            **last_modified_of(client.get(feed_urls()["meeting"]).content),
+        }
+
+    before = read()
+    change(topic)
+    after = read()
+    for uid in [str(topic.uuid), str(seed_meeting.uuid)]:
+        assert after[uid][1] != before[uid][1], "the description changed"
+        assert after[uid][0] > before[uid][0], "and so did LAST-MODIFIED"
 
 
 def test_long_spanish_titles_fold_on_octets_and_unfold_whole(client, db):

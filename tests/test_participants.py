@@ -149,6 +149,28 @@ def test_the_private_page_and_feed_carry_the_join_link_and_participant_documents
     assert publicly.status_code == 404
 
 
+def test_a_participants_copy_of_an_event_is_not_the_public_event_under_the_same_revision(client, meeting):
+    # One UID + SEQUENCE + DTSTAMP must stand for one text: a calendar holding both copies
+    # would otherwise keep whichever it read first, with or without the join link.
+    registration = register(meeting)
+    private = icalendar.Calendar.from_ical(
+        client.get(reverse("agenda:private-ical", args=[registration.token])).content
+    )
+    public = icalendar.Calendar.from_ical(
+        client.get(reverse("agenda:meeting-ical", args=[meeting.slug])).content
+    )
+    (private_event,) = private.walk("VEVENT")
+    (public_event,) = public.walk("VEVENT")
+    assert "CONFERENCE" in private_event and "CONFERENCE" not in public_event
+    assert str(private_event["UID"]) != str(public_event["UID"]) == str(meeting.uuid)
+    # Stable: every participant's copy, and every poll of it, is the same event.
+    other = register(meeting, "otro@cancilleria.gob.gt")
+    again = icalendar.Calendar.from_ical(
+        client.get(reverse("agenda:private-ical", args=[other.token])).content
+    )
+    assert str(next(iter(again.walk("VEVENT")))["UID"]) == str(private_event["UID"])
+
+
 def test_revoking_a_link_stops_it_at_once_and_a_new_link_replaces_it(client, meeting, media):
     document = add_document(meeting, "Borrador", MeetingDocument.Audience.PARTICIPANTS)
     registration = register(meeting)

@@ -68,13 +68,16 @@ def serve(
     """Answer from the cache with validators, or 304 when the client's copy is current."""
     # The page's address and language are part of what was built.
     document: CachedDocument | None = cached_document(
-        f"{request.get_host()}:{translation.get_language()}:{name}", build
+        f"{request.get_host()}:{translation.get_language()}:{name}",
+        build,
+        # A calendar was last modified when its newest event was, whatever else changed since.
+        ical.last_modified if content_type == ICAL_CONTENT_TYPE else lambda body: None,
     )
     if document is None:
         raise Http404
     response = HttpResponse(document.body, content_type=content_type)
     response["ETag"] = document.etag
-    response["Last-Modified"] = http_date(document.built_at.timestamp())
+    response["Last-Modified"] = http_date(document.modified_at.timestamp())
     if max_age is None:
         patch_cache_control(response, **LIVE_CACHE_CONTROL)
     else:
@@ -84,7 +87,7 @@ def serve(
     # The language comes from `?lang=`, the language cookie or Accept-Language: caches must keep each apart.
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return get_conditional_response(
-        request, etag=document.etag, last_modified=int(document.built_at.timestamp()), response=response
+        request, etag=document.etag, last_modified=int(document.modified_at.timestamp()), response=response
     )
 
 
