@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "agenda.middleware.QueryLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "agenda.middleware.UnaskableQueryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
