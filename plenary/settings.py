@@ -126,6 +126,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Each transaction takes the write lock when it begins, so two saves queue for it (up
+        # to `timeout` seconds) and the second reads what the first committed: it gets the
+        # edit lock's refusal, not "database is locked" from two readers both trying to write.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        # Readers are not held up by a writer, nor a writer by readers.
+        "init_command": "PRAGMA journal_mode=WAL;",
+    }
 
 # Redis where REDIS_URL is set, so every app server shares one cache; this process's
 # memory otherwise. Either way the cache only saves work: every key carries the content

@@ -144,15 +144,16 @@ def test_a_hung_redis_holds_a_request_for_its_socket_timeout_only(transactional_
 
 
 def manage(env: dict, *arguments: str) -> str:
-    return subprocess.run(  # noqa: S603 - our own manage.py
+    result = subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *arguments],
         cwd=PROJECT,
         env=env,
-        check=True,
         capture_output=True,
         text=True,
         timeout=300,
-    ).stdout
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(arguments)[:200]} failed:\n{result.stderr[-3000:]}"
+    return result.stdout
 
 
 @pytest.fixture

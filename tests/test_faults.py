@@ -211,7 +211,8 @@ class Secretary:
         return next(cookie.value for cookie in self.cookies if cookie.name == "csrftoken")
 
     def open(self, path: str, data: dict | None = None) -> tuple[int, str]:
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf()}).encode() if data else None
+        fields = {**data, "csrfmiddlewaretoken": self.csrf()} if data else None
+        body = urllib.parse.urlencode(fields, doseq=True).encode() if fields else None
         try:
             with self.opener.open(self.base + path, body, timeout=10) as response:
                 return response.status, response.read().decode()

@@ -1,0 +1,192 @@
+"""Two people pressing at once, for real: app processes, threads and the database CI runs.
+
+On SQLite (CI's first pass) the app runs on a database file; on PostgreSQL (the second
+pass) on the test database. Each race is run several times: a refusal is the promise,
+never a lost change, a double step or "database is locked".
+"""
+
+import os
+import re
+import threading
+from html import unescape
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from .test_cache_coherence import manage
+from .test_faults import Secretary
+from .test_production import PUBLIC_HOST, SEED, free_port, start_gunicorn
+
+# The secretariat's group comes from a migration: kept across the tests' flushes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+ROUNDS = 5
+PASSWORD = "x-Pl3nary-test"
+SEED_ADMIN = "/admin/agenda/meeting/{}/change/"
+TIMEKEEPER = SEED + "timekeeper/"
+
+
+class App:
+    """gunicorn with several workers and threads on this test's database; scripts run beside it."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.port = free_port()
+
+    def run(self, code: str) -> str:
+        return manage(self.env, "shell", "--no-imports", "-c", code).strip()
+
+    def secretaries(self, count: int) -> list[Secretary]:
+        found = []
+        for number in range(count):
+            username = f"secretaria{number}"
+            self.run(f"from tests.factories import secretariat_user; secretariat_user({username!r})")
+            secretary = Secretary(self.port)
+            secretary.open("/admin/login/")
+            status, _ = secretary.open(
+                "/admin/login/", {"username": username, "password": PASSWORD, "next": "/admin/"}
+            )
+            assert status == 302
+            found.append(secretary)
+        return found
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    env = {**os.environ, "DJANGO_DEBUG": "", "DJANGO_ALLOWED_HOSTS": f"127.0.0.1,{PUBLIC_HOST}"}
+    if connection.vendor == "postgresql":
+        call_command("load_seed", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
+        database = settings.DATABASES["default"]
+        env["DATABASE_URL"] = (
+            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}"
+            f":{database['PORT'] or 5432}/{database['NAME']}"
+        )
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_seed")
+    running = App(env)
+    server = start_gunicorn_threads(env, running.port)
+    try:
+        yield running
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def start_gunicorn_threads(env: dict, port: int):
+    # Two workers of four threads: both the processes and the threads of one process race.
+    return start_gunicorn({**env, "GUNICORN_CMD_ARGS": "--threads 4"}, port, workers=2)
+
+
+def at_once(actions: list) -> list:
+    """Run each action in its own thread, released together; return their results in order."""
+    gate = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(index: int) -> None:
+        gate.wait()
+        results[index] = actions[index]()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_two_secretaries_saving_the_meeting_at_once_get_one_save_and_one_refusal(app):
+    crm, csm = app.secretaries(2)
+    meeting_id = app.run(
+        "from agenda.models import Meeting; print(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm').pk)"
+    )
+    page = SEED_ADMIN.format(meeting_id)
+    for round_number in range(ROUNDS):
+        forms = []
+        for secretary, title in [
+            (crm, f"Plenaria CRM {round_number}"),
+            (csm, f"Plenaria CSM {round_number}"),
+        ]:
+            status, html = secretary.open(page)
+            assert status == 200
+            forms.append((secretary, form_data(html, title_es=title)))
+        results = at_once(
+            [lambda secretary=secretary, data=data: secretary.open(page, data) for secretary, data in forms]
+        )
+        statuses = sorted(status for status, _ in results)
+        assert statuses == [200, 302], (round_number, statuses, [body[:300] for _, body in results])
+        refused = next(body for status, body in results if status == 200)
+        assert "Nada de lo suyo se guardó" in unescape(refused)
+        saved = next(
+            data["title_es"] for (status, _), (_, data) in zip(results, forms, strict=True) if status == 302
+        )
+        stored = app.run(
+            "from agenda.models import Meeting;"
+            " print(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm').title_es)"
+        )
+        assert stored == saved
+
+
+def test_two_timekeepers_pressing_next_at_once_move_the_clock_one_item(app):
+    first, second = app.secretaries(2)
+    assert first.open(TIMEKEEPER + "action/", {"action": "start_meeting"})[0] == 302
+    items = app.run(
+        "from agenda.models import Meeting; from agenda.live import load_replay;"
+        " state = load_replay(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm'));"
+        " print(' '.join(str(clock.item.uuid) for clock in state.items))"
+    ).split()
+    assert first.open(TIMEKEEPER + "action/", {"action": "start_item", "item": items[0]})[0] == 302
+    for running in items[: min(ROUNDS, len(items) - 1)]:
+        press = {"action": "next", "item": running}
+        results = at_once(
+            [
+                lambda keeper=keeper, press=press: keeper.open(TIMEKEEPER + "action/", press)
+                for keeper in (first, second)
+            ]
+        )
+        assert [status for status, _ in results] == [302, 302], results
+        current = app.run(
+            "from agenda.models import Meeting; from agenda.live import load_replay;"
+            " print(load_replay(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm')).current.item.uuid)"
+        )
+        assert current == items[items.index(running) + 1], "one step, not two"
+        # One of the two consoles says why its press did nothing.
+        pages = [unescape(keeper.open(TIMEKEEPER)[1]) for keeper in (first, second)]
+        assert sum("ya no está en curso" in page for page in pages) == 1
+    nexts = app.run(
+        "from agenda.models import LiveEvent; print(LiveEvent.objects.filter(kind='next').count())"
+    )
+    assert int(nexts) == min(ROUNDS, len(items) - 1)
+
+
+def form_data(html: str, **changes) -> dict:
+    """The admin form's fields as the browser would post them, with `changes`."""
+    data = {}
+    form = html[html.index('id="meeting_form"') :]
+    for tag in re.findall(r"<(?:input|select|textarea)\b[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or name.group(1) == "csrfmiddlewaretoken":
+            continue
+        kind = re.search(r'type="([^"]+)"', tag)
+        kind = kind.group(1) if kind else ""
+        if kind in ("checkbox", "radio") and "checked" not in tag:
+            continue
+        if tag.startswith("<select"):
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data[name.group(1)] = unescape(value.group(1)) if value else ("on" if kind == "checkbox" else "")
+    for name, body in re.findall(r'<textarea\b[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        data[name] = unescape(body.lstrip("\n"))
+    for attributes, body in re.findall(r"<select\b([^>]*)>(.*?)</select>", form, re.S):
+        name = re.search(r'name="([^"]+)"', attributes).group(1)
+        selected = [unescape(value) for value in re.findall(r'<option value="([^"]*)"[^>]*selected', body)]
+        if "multiple" in attributes:
+            data[name] = selected
+        elif selected:
+            data[name] = selected[0]
+    data.update(changes)
+    data["_save"] = "Guardar"
+    return data
