@@ -324,14 +324,17 @@ def import_meeting(data: bytes) -> Meeting:
             if parent_uuid not in by_uuid:
                 refuse(where, _("its topic must come before it in the file"))
             item.parent = by_uuid[parent_uuid]
-        # Each item is checked against those saved before it: overlaps are found as they come.
+        # Its own rules here; overlaps with its siblings once, for the whole agenda, below
+        # (item by item, each check would read every sibling saved before it).
+        item.siblings_checked_together = True
         checked(item, where, exclude=["meeting"])
         item.save()
         by_uuid[str(item.uuid)] = item
         items.append((item, item_entry, where))
 
     problems = meeting.agenda_problems([item for item, _entry, _where in items])
-    if meeting.status == Meeting.Status.PUBLISHED and problems:
+    # A draft may come without its agenda yet; whatever agenda comes must hold together.
+    if problems and (items or meeting.status == Meeting.Status.PUBLISHED):
         refuse(_("agenda"), " ".join(problems))
 
     for item, item_entry, where in items:

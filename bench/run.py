@@ -189,6 +189,22 @@ def first_render_ms(env: dict) -> str:
     return manage(env, "shell", "--no-imports", "-c", code).strip()
 
 
+def import_seconds(env: dict) -> str:
+    """Time importing the long meeting's exported file as a new meeting (its items judged whole)."""
+    code = (
+        "import json, time, uuid; from agenda.backups import export_meeting, import_meeting;"
+        " from agenda.models import Meeting;"
+        " doc = export_meeting(Meeting.objects.get(slug='bench-long'));"
+        " doc['meeting'].update(uuid=str(uuid.uuid4()), slug='bench-long-copy');"
+        " new = {item['uuid']: str(uuid.uuid4()) for item in doc['agenda']};"
+        " [item.update(uuid=new[item['uuid']], parent=new.get(item['parent'])) for item in doc['agenda']];"
+        " t = time.perf_counter(); import_meeting(json.dumps(doc).encode()); took = time.perf_counter() - t;"
+        " n = len(doc['agenda']);"
+        " print(f'{n} items in {took:.1f} s = {took * 1000 / n:.2f} ms per item')"
+    )
+    return manage(env, "shell", "--no-imports", "-c", code).strip()
+
+
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="plenary-bench-"))
     env = {
@@ -265,6 +281,7 @@ def main() -> None:
             )
         print(f"peak memory of the worker: {worker_memory_mb(server.pid):.0f} MB")
         print(f"first render after an edit: {first_render_ms(env)}")
+        print(f"import of the long meeting's file: {import_seconds(env)}")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -20,8 +20,11 @@ from .test_cache_coherence import manage
 from .test_faults import Secretary
 from .test_production import PUBLIC_HOST, SEED, free_port, start_gunicorn
 
-# The secretariat's group comes from a migration: kept across the tests' flushes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# On PostgreSQL the app shares this test's database, committed for it to see; the
+# secretariat's group comes from a migration, kept across the flushes. On SQLite the app
+# has a file of its own and this process reads no database.
+ON_POSTGRESQL = connection.vendor == "postgresql"
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)] if ON_POSTGRESQL else []
 ROUNDS = 5
 PASSWORD = "x-Pl3nary-test"
 SEED_ADMIN = "/admin/agenda/meeting/{}/change/"
@@ -56,7 +59,7 @@ class App:
 @pytest.fixture
 def app(tmp_path: Path):
     env = {**os.environ, "DJANGO_DEBUG": "", "DJANGO_ALLOWED_HOSTS": f"127.0.0.1,{PUBLIC_HOST}"}
-    if connection.vendor == "postgresql":
+    if ON_POSTGRESQL:
         call_command("load_seed", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
         database = settings.DATABASES["default"]
         env["DATABASE_URL"] = (
