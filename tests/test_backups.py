@@ -353,6 +353,39 @@ def test_a_backup_member_larger_than_any_document_is_refused_before_it_is_unpack
     assert not any(path.name.startswith(".media-restoring") for path in media.parent.iterdir())
 
 
+def tar_with_link(name: str, target: str, kind: bytes = tarfile.SYMTYPE) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        data = tarfile.TarInfo("data.json")
+        data.size = 2
+        archive.addfile(data, io.BytesIO(b"[]"))
+        link = tarfile.TarInfo(name)
+        link.type, link.linkname = kind, target
+        archive.addfile(link)
+        # Written through the link, if it were followed.
+        through = tarfile.TarInfo(f"{name}/cron")
+        through.size = 4
+        archive.addfile(through, io.BytesIO(b"evil"))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["parent path", "absolute link", "link out", "hard link out"])
+def test_a_backup_whose_files_would_land_outside_its_folder_is_refused(seed_meeting, media, tmp_path, kind):
+    # Where each crafted member points: a folder of this test's, outside the documents.
+    target = tmp_path / "outside"
+    target.mkdir()
+    content = {
+        "parent path": lambda: tar_with({"data.json": b"[]", "media/../../outside/cron": b"evil"}),
+        "absolute link": lambda: tar_with_link("media/documents", str(target)),
+        "link out": lambda: tar_with_link("media/documents", "../../outside"),
+        "hard link out": lambda: tar_with_link("media/documents", str(target / "cron"), tarfile.LNKTYPE),
+    }[kind]()
+    before = backups.dump_data()
+    restore_refused(tmp_path, content)
+    assert backups.dump_data() == before
+    assert list(target.iterdir()) == []
+
+
 def test_a_backup_cut_short_is_refused_and_the_site_keeps_its_documents(
     site_with_a_document, media, tmp_path
 ):

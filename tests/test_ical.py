@@ -185,6 +185,22 @@ def test_an_event_whose_description_changes_gets_a_new_last_modified(client, see
         assert after[uid][0] > before[uid][0], "and so did LAST-MODIFIED"
 
 
+def test_a_shift_raises_the_sequence_of_every_topic_it_moves_and_no_other(client, seed_meeting):
+    from agenda import scheduling
+
+    def sequences() -> dict[str, tuple[int, str]]:
+        body = client.get(feed_urls()["agenda"]).content
+        return {e["summary"][:7]: (e["sequence"], e["start"]) for e in events_in_every_parser(body)}
+
+    before = sequences()
+    scheduling.shift_items(AgendaItem.objects.get(title__startswith="TEMA 2"), 5)
+    after = sequences()
+    moved = {title for title in after if after[title][1] != before[title][1]}
+    assert moved == {"TEMA 2.", "Cierre "}
+    for title in after:
+        assert after[title][0] == before[title][0] + (title in moved), title
+
+
 def test_long_spanish_titles_fold_on_octets_and_unfold_whole(client, db):
     title = "Recomendaciones y Compromisos emanados del Foro de Examen de la Migración Internacional " * 3
     meeting = meeting_with_topics(1, title=title.strip())
