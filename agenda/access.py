@@ -51,6 +51,20 @@ def their_meetings(user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(conferences__in=conference_ids(user)).distinct()
 
 
+def may_change_shared(user, record) -> bool:
+    """Whether `user` may change a person or organisation that meetings share.
+
+    Only if every meeting that shows it is theirs: a rename shows on each of those
+    pages, and another conference's pages are not theirs to change. One that no
+    meeting shows yet is anyone's with the permission.
+    """
+    if user.is_superuser or record.pk is None:
+        return True
+    if getattr(record, "conference_id", None) and record.conference_id not in conference_ids(user):
+        return False  # another conference's secretariat
+    return not record.meetings().exclude(pk__in=their_meetings(user)).exists()
+
+
 def covers(user, conferences) -> bool:
     """Whether a meeting of `conferences` would be `user`'s: one of them must be theirs."""
     return user.is_superuser or bool(conference_ids(user) & {conference.pk for conference in conferences})

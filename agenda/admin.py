@@ -113,7 +113,22 @@ class MeetingTimeZoneMixin:
         )
 
 
-class HistoryMixin(SimpleHistoryAdmin):
+class GuardedHistoryAdmin(SimpleHistoryAdmin):
+    """Keep who changed what; only who may change a row may restore an earlier version."""
+
+    def revert_disabled(self, request, obj=None):
+        return not self.has_change_permission(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history lets anyone who may view the history post the restore form.
+        if request.method == "POST" and not self.has_change_permission(
+            request, self.get_object(request, unquote(object_id))
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class HistoryMixin(GuardedHistoryAdmin):
     """Keep who changed what (the "History" button restores an earlier version).
 
     A save marked "minor correction" is recorded like any other, with a reason
@@ -127,17 +142,6 @@ class HistoryMixin(SimpleHistoryAdmin):
         form.restoring = bool(match and match.url_name.endswith("_simple_history"))
         form.editor = request.user
         return form
-
-    def revert_disabled(self, request, obj=None):
-        return not self.has_change_permission(request, obj)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # django-simple-history lets anyone who may view the history post the restore form.
-        if request.method == "POST" and not self.has_change_permission(
-            request, self.get_object(request, unquote(object_id))
-        ):
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("minor_change"):
@@ -272,10 +276,28 @@ class SubItemInline(AgendaRowInline):
 
 
 class ConferenceScopedMixin:
-    """Changed and deleted only by staff of the meeting's conferences (access.py)."""
+    """Listed, read, changed and deleted only by staff of the meeting's conferences (access.py).
+
+    Another conference's drafts, join links and reports are not theirs to read; its
+    published meetings they read on the public site, as anyone does.
+    """
+
+    # The path from a row to its meeting, for the list's query.
+    meeting_path = "meeting"
 
     def meeting_of(self, obj) -> Meeting:
         return obj.meeting
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(**{f"{self.meeting_path}__in": access.their_meetings(request.user)})
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or access.works_on(request.user, self.meeting_of(obj))
+        )
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
@@ -361,6 +383,8 @@ class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, Tr
                 label=db_field.verbose_name, help_text=db_field.help_text, choices=time_zone_choices()
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    meeting_path = "pk"
 
     def meeting_of(self, obj: Meeting) -> Meeting:
         return obj
@@ -492,7 +516,12 @@ class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, Tr
 class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
     form = AgendaItemForm
     list_display = ["title", "meeting", "time_span", "parent", "is_parallel"]
-    list_filter = ["meeting", ("parent", admin.EmptyFieldListFilter), "is_parallel"]
+    # Related-only: the filter lists the meetings this user sees, not every draft's title.
+    list_filter = [
+        ("meeting", admin.RelatedOnlyFieldListFilter),
+        ("parent", admin.EmptyFieldListFilter),
+        "is_parallel",
+    ]
     list_select_related = ["meeting", "parent"]
     search_fields = ["title_es", "title_en", "title_pt", "description_es", "meeting__title_es"]
     autocomplete_fields = ["meeting"]
@@ -625,10 +654,12 @@ class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin,
 @admin.register(AgendaParticipant)
 class AgendaParticipantAdmin(ConferenceScopedMixin, HistoryMixin, admin.ModelAdmin):
     list_display = ["item", "role", "person", "organisation", "presidency_of"]
-    list_filter = ["role", "item__meeting"]
+    list_filter = ["role", ("item__meeting", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["item", "person", "organisation", "presidency_of"]
     search_fields = ["item__title", "person__name", "organisation__name", "organisation__short_name"]
     autocomplete_fields = ["item", "person", "organisation"]
+
+    meeting_path = "item__meeting"
 
     def meeting_of(self, obj: AgendaParticipant) -> Meeting:
         return obj.item.meeting
@@ -673,8 +704,22 @@ class PresidencyAdmin(admin.ModelAdmin):
     list_select_related = ["conference", "country"]
 
 
+class SharedRecordMixin:
+    """People and organisations: changed only where every meeting showing them is the user's."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.may_change_shared(request.user, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or access.may_change_shared(request.user, obj)
+        )
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SharedRecordMixin, GuardedHistoryAdmin):
     list_display = ["name", "short_name", "kind", "country", "conference", "email"]
     list_filter = ["kind", "conference", "country"]
     list_select_related = ["country", "conference"]
@@ -683,7 +728,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SharedRecordMixin, GuardedHistoryAdmin):
     list_display = ["name", "position", "organisation", "email"]
     list_filter = ["organisation__kind", "organisation"]
     list_select_related = ["organisation"]
@@ -709,9 +754,6 @@ class StaffUserAdmin(UserAdmin):
 class MeetingScopedAdmin(ConferenceScopedMixin, admin.ModelAdmin):
     """Rows of a meeting, listed and changed only by staff of the meeting's conferences."""
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(meeting__in=access.their_meetings(request.user))
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "meeting":
             kwargs["queryset"] = access.their_meetings(request.user)
@@ -736,7 +778,7 @@ class PrivateLinkFilter(admin.SimpleListFilter):
 @admin.register(Registration)
 class RegistrationAdmin(MeetingScopedAdmin):
     list_display = ["name", "affiliation", "email", "role", "meeting", "link_state"]
-    list_filter = ["meeting", "role", PrivateLinkFilter]
+    list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "role", PrivateLinkFilter]
     list_select_related = ["meeting"]
     search_fields = ["name", "email", "affiliation"]
     fields = ["meeting", "name", "email", "affiliation", "role", "private_link", "revoked_at", "created_at"]

@@ -7,7 +7,7 @@ gives the active language's text, or the Spanish one where it is missing.
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import AgendaItem, Meeting
+from .models import AgendaItem, Meeting, Organisation, Person
 
 
 @register(Meeting)
@@ -26,3 +26,6 @@ class AgendaItemTranslation(TranslationOptions):
 # here, after the translations, so the history keeps the `_es`, `_en` and `_pt` columns too.
 simple_history.register(Meeting, app="agenda", excluded_fields=["updated_at"])
 simple_history.register(AgendaItem, app="agenda", excluded_fields=["updated_at"])
+# Shared by the meetings that name them: a rename shows on each page, so it is kept too.
+simple_history.register(Organisation, app="agenda")
+simple_history.register(Person, app="agenda")

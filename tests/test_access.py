@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from agenda.models import AgendaItem, LiveEvent, Meeting
+from agenda.models import AgendaItem, AgendaParticipant, LiveEvent, Meeting, Organisation, Person
 
 from .admin_posts import item_post, meeting_post, split
 from .factories import AgendaItemFactory, MeetingFactory, at, staff_user
@@ -136,13 +136,42 @@ def test_each_role_may_do_only_its_part_and_only_on_its_conferences_meetings(db,
     assert response.status_code in ((302,) if allowed else (403, 302, 200))
 
 
+def may_read(role: str, meeting: str) -> bool:
+    return bool(set(ROLES[role][1]) & set(MEETINGS[meeting]))
+
+
+@pytest.mark.parametrize("meeting_name", MEETINGS)
 @pytest.mark.parametrize("role", ROLES)
-def test_every_role_can_read_the_agenda_in_the_admin(client, db, role):
+def test_every_role_reads_its_conferences_meetings_in_the_admin_and_no_others(client, db, role, meeting_name):
     group, conferences = ROLES[role]
     client.force_login(staff_user("usuario", group=group, conferences=conferences))
-    meeting = make_meeting("CSM meeting")
-    assert client.get(change_url(meeting)).status_code == 200
-    assert client.get(change_url(topic_of(meeting))).status_code == 200
+    meeting = make_meeting(meeting_name)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        title_es="Borrador reservado",
+        status=Meeting.Status.DRAFT,
+        video_call_url="https://zoom.us/j/99999999999?pwd=reservado",
+    )
+    item = topic_of(meeting)
+    pages = [
+        change_url(meeting),
+        change_url(item),
+        reverse("admin:agenda_meeting_history", args=[meeting.pk]),
+        reverse("agenda:live-report", args=[meeting.slug]),
+    ]
+    lists = [
+        reverse("admin:agenda_meeting_changelist"),
+        reverse("admin:agenda_agendaitem_changelist"),
+    ]
+    readable = may_read(role, meeting_name)
+    for page in pages:
+        response = client.get(page)
+        if readable:
+            assert response.status_code == 200, page
+        else:
+            assert response.status_code in (302, 403, 404), page
+            assert "reservado" not in response.content.decode(), page
+    for page in lists:
+        assert ("Borrador reservado" in client.get(page).content.decode()) == readable, page
 
 
 def test_a_secretary_cannot_move_a_meeting_out_of_their_own_conference(client, db):
@@ -182,3 +211,50 @@ def test_the_local_login_that_make_run_creates_may_edit_the_seed_meeting(seed_me
     call_command("ensure_secretariat_user", stdout=io.StringIO())
     user = User.objects.get(username="secretaria")
     assert access.may_edit(user, seed_meeting) and access.may_keep_time(user, seed_meeting)
+
+
+@pytest.mark.parametrize(
+    "shown_on, may_change",
+    [
+        (["CRM meeting"], False),
+        (["joint meeting"], True),
+        (["CSM meeting"], True),
+        (["CSM meeting", "CRM meeting"], False),
+        ([], True),
+    ],
+)
+def test_a_secretary_renames_a_person_only_where_every_page_showing_them_is_theirs(
+    client, db, shown_on, may_change
+):
+    client.force_login(staff_user("st_csm", conferences=("CSM",)))
+    person = Person.objects.create(name="Ana Pérez")
+    for meeting_name in shown_on:
+        AgendaParticipant.objects.create(
+            item=topic_of(make_meeting(meeting_name)), role="presenter", person=person
+        )
+    url = reverse("admin:agenda_person_change", args=[person.pk])
+    response = client.post(url, {"name": "Ana Pérez Renombrada", "position": "", "email": ""})
+    assert (Person.objects.get(pk=person.pk).name == "Ana Pérez Renombrada") == may_change, (
+        response.status_code
+    )
+    if may_change:
+        # And the rename is kept, with who made it.
+        assert Person.history.filter(
+            id=person.pk, name="Ana Pérez Renombrada", history_user__username="st_csm"
+        ).exists()
+
+
+def test_a_secretary_changes_an_organisation_only_where_every_meeting_showing_it_is_theirs(client, db):
+    client.force_login(staff_user("st_csm", conferences=("CSM",)))
+    crm_only = make_meeting("CRM meeting")
+    organiser = Organisation.objects.create(
+        name="Ministerio de Relaciones Exteriores de México", kind="other"
+    )
+    crm_only.organisers.add(organiser)
+    url = reverse("admin:agenda_organisation_change", args=[organiser.pk])
+    data = {"name": "Otro nombre", "short_name": "", "kind": "other", "email": "", "website": ""}
+    client.post(url, data)
+    assert Organisation.objects.get(pk=organiser.pk).name == "Ministerio de Relaciones Exteriores de México"
+    crm_only.organisers.clear()
+    client.post(url, data)
+    assert Organisation.objects.get(pk=organiser.pk).name == "Otro nombre"

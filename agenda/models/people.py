@@ -146,6 +146,16 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    def meetings(self) -> models.QuerySet:
+        """The meetings whose pages show it: as an organiser, a participant, or a participant's employer."""
+        from .meetings import Meeting
+
+        return Meeting.objects.filter(
+            models.Q(organisers=self)
+            | models.Q(agenda_items__participants__organisation=self)
+            | models.Q(agenda_items__participants__person__organisation=self)
+        ).distinct()
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         if self.kind == self.Kind.DELEGATION and not self.country_id:
@@ -175,6 +185,12 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})" if self.organisation_id else self.name
+
+    def meetings(self) -> models.QuerySet:
+        """The meetings whose agendas name this person."""
+        from .meetings import Meeting
+
+        return Meeting.objects.filter(agenda_items__participants__person=self).distinct()
 
 
 class StaffProfile(models.Model):

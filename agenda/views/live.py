@@ -81,6 +81,8 @@ def timekeeper_action(request: HttpRequest, slug: str) -> HttpResponse:
 @permission_required("agenda.view_meeting", raise_exception=True)
 def live_report(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting, slug=slug)
+    if not access.works_on(request.user, meeting):
+        raise PermissionDenied
     state = live.load_replay(meeting)
     rows = live.report(state)
     if request.GET.get("format") == "csv":
