@@ -27,7 +27,7 @@ from plenary.settings import redis_cache
 from .admin_posts import meeting_post
 from .factories import secretariat_user
 from .test_faults import REDIS_SERVER, redis_answers, wait_for
-from .test_production import PROJECT, SEED, free_port, get, start_gunicorn
+from .test_production import PROJECT, PUBLIC_HOST, SEED, free_port, get, start_gunicorn
 
 needs_redis = pytest.mark.skipif(
     REDIS_SERVER is None, reason="needs Debian's redis-server package, which .ci/run installs"
@@ -156,17 +156,22 @@ def manage(env: dict, *arguments: str) -> str:
     return result.stdout
 
 
+def seeded_sqlite_site(folder: Path, **settings: str) -> dict:
+    """The environment of an app on a SQLite file of its own holding the seed, without Redis."""
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env.update(
+        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}", DJANGO_DEBUG="", DJANGO_ALLOWED_HOSTS=PUBLIC_HOST
+    )
+    env.update(settings)
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_seed")
+    return env
+
+
 @pytest.fixture
 def two_workers_without_redis(tmp_path: Path):
     """gunicorn with two workers on a SQLite file and each worker's own memory as cache."""
-    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        DJANGO_DEBUG="",
-        DJANGO_ALLOWED_HOSTS="plenarias.example.org",
-    )
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_seed")
+    env = seeded_sqlite_site(tmp_path)
     port = free_port()
     server = start_gunicorn(env, port, workers=2)
     try:

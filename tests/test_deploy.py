@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_cache_coherence import manage
+from .test_cache_coherence import seeded_sqlite_site
 from .test_production import PROJECT, PUBLIC_HOST, SEED, free_port, start_gunicorn
 
 # /usr/sbin is not on every user's PATH.
@@ -50,17 +50,12 @@ def site_for_test(folder: Path, app_port: int, https_port: int, http_port: int) 
 @pytest.fixture
 def behind_nginx(tmp_path: Path):
     """gunicorn on a SQLite file with production settings, nginx in front on TLS."""
-    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    env.update(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        DJANGO_DEBUG="",
+    env = seeded_sqlite_site(
+        tmp_path,
         DJANGO_SECURE="1",
         DJANGO_SECRET_KEY="s" * 20 + "-deploy-test-secret-with-enough-entropy-4b1d",
-        DJANGO_ALLOWED_HOSTS=PUBLIC_HOST,
         DJANGO_SITE_URL=f"https://{PUBLIC_HOST}",
     )
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_seed")
     subprocess.run(  # noqa: S603 - a throwaway certificate for the test's nginx
         [
             OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",

@@ -5,6 +5,7 @@ pass) on the test database. Each race is run several times: a refusal is the pro
 never a lost change, a double step or "database is locked".
 """
 
+import io
 import os
 import re
 import threading
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from .test_cache_coherence import manage
+from .test_cache_coherence import manage, seeded_sqlite_site
 from .test_faults import Secretary
 from .test_production import PUBLIC_HOST, SEED, free_port, start_gunicorn
 
@@ -29,6 +30,8 @@ ROUNDS = 5
 PASSWORD = "x-Pl3nary-test"
 SEED_ADMIN = "/admin/agenda/meeting/{}/change/"
 TIMEKEEPER = SEED + "timekeeper/"
+# The secretaries' sessions ask for the app by its address.
+APP_HOSTS = f"127.0.0.1,{PUBLIC_HOST}"
 
 
 class App:
@@ -58,18 +61,18 @@ class App:
 
 @pytest.fixture
 def app(tmp_path: Path):
-    env = {**os.environ, "DJANGO_DEBUG": "", "DJANGO_ALLOWED_HOSTS": f"127.0.0.1,{PUBLIC_HOST}"}
     if ON_POSTGRESQL:
-        call_command("load_seed", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
+        call_command("load_seed", stdout=io.StringIO())
         database = settings.DATABASES["default"]
-        env["DATABASE_URL"] = (
-            f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}"
-            f":{database['PORT'] or 5432}/{database['NAME']}"
-        )
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "",
+            "DJANGO_ALLOWED_HOSTS": APP_HOSTS,
+            "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}"
+            f"@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
+        }
     else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-        manage(env, "migrate", "--noinput")
-        manage(env, "load_seed")
+        env = seeded_sqlite_site(tmp_path, DJANGO_ALLOWED_HOSTS=APP_HOSTS)
     running = App(env)
     server = start_gunicorn_threads(env, running.port)
     try:
