@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import access, history, participants, scheduling
+from . import access, history, registrations, scheduling
 from .forms import (
     AgendaItemForm,
     AgendaRowsFormSet,
@@ -835,9 +835,9 @@ class RegistrationAdmin(MeetingScopedAdmin):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                result = participants.import_registrations(
+                result = registrations.import_registrations(
                     form.cleaned_data["meeting"],
-                    form.cleaned_data["file"].read(participants.MAX_FILE_BYTES + 1),
+                    form.cleaned_data["file"].read(registrations.MAX_FILE_BYTES + 1),
                 )
             except ValidationError as error:
                 for message in error.messages:

@@ -23,11 +23,11 @@ from django.utils import timezone
 from .models import ContentVersion
 
 # Long enough that polls rarely rebuild; a change makes the entry unreachable at once.
-DOCUMENT_CACHE_SECONDS = 24 * 60 * 60
+ANSWER_CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
-class CachedDocument:
+class CachedAnswer:
     body: bytes
     etag: str
     # When what it shows last changed, as far as its builder knows; else when it was built.
@@ -66,12 +66,12 @@ def restart_content_version() -> None:
     ContentVersion.objects.update_or_create(pk=1, defaults={"number": time.time_ns()})
 
 
-def cached_document(
+def cached_answer(
     name: str,
     build: Callable[[], bytes | None],
     modified: Callable[[bytes], datetime | None] = lambda body: None,
-) -> CachedDocument | None:
-    """Return the document `name`, building it with `build` when the cache lacks it.
+) -> CachedAnswer | None:
+    """Return the answer `name` (a page, feed or printout), building it with `build` when the cache lacks it.
 
     `build` returns None for what does not exist (a draft, an unknown slug);
     that answer is not cached, so publishing shows at once. `modified(body)`
@@ -80,13 +80,13 @@ def cached_document(
     the older number, never a newer one.
     """
     # Hashed: names carry addresses and slugs of any length, and some caches cap keys at 250.
-    key = f"agenda:document:{content_version()}:{hashlib.sha256(name.encode()).hexdigest()}"
-    document = cache.get(key)
-    if document is None:
+    key = f"agenda:answer:{content_version()}:{hashlib.sha256(name.encode()).hexdigest()}"
+    answer = cache.get(key)
+    if answer is None:
         body = build()
         if body is None:
             return None
         digest = hashlib.sha256(body).hexdigest()[:32]
-        document = CachedDocument(body=body, etag=f'"{digest}"', modified_at=modified(body) or timezone.now())
-        cache.set(key, document, DOCUMENT_CACHE_SECONDS)
-    return document
+        answer = CachedAnswer(body=body, etag=f'"{digest}"', modified_at=modified(body) or timezone.now())
+        cache.set(key, answer, ANSWER_CACHE_SECONDS)
+    return answer

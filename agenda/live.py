@@ -8,6 +8,7 @@ transaction that locks the meeting, and make the cached state stale.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -350,6 +351,53 @@ def report(state: Replay) -> list[ReportRow]:
         )
         for clock in state.items
     ]
+
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REPORT_CSV_HEADINGS = [
+    "item",
+    "planned_start",
+    "planned_end",
+    "planned_minutes",
+    "actual_start",
+    "actual_end",
+    "actual_minutes",
+    "overrun_minutes",
+    "start_delay_minutes",
+]
+
+
+def spreadsheet_text(text: str) -> str:
+    """`text` as a spreadsheet shows it, never run: a leading apostrophe keeps a formula inert (OWASP)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def write_report_csv(rows: list[ReportRow], zone, output) -> None:
+    """The report as CSV lines on `output`, times in `zone` (ISO 8601 with their offset)."""
+
+    def local(moment: datetime | None) -> str:
+        return moment.astimezone(zone).isoformat() if moment else ""
+
+    def number(value: int | None) -> int | str:
+        return "" if value is None else value
+
+    writer = csv.writer(output)
+    writer.writerow(REPORT_CSV_HEADINGS)
+    for row in rows:
+        writer.writerow(
+            [
+                spreadsheet_text(row.item.title),
+                local(row.planned_start),
+                local(row.planned_end),
+                row.planned_minutes,
+                local(row.actual_start),
+                local(row.actual_end),
+                number(row.actual_minutes),
+                number(row.overrun_minutes),
+                number(row.start_delay_minutes),
+            ]
+        )
 
 
 def total_delay_minutes(state: Replay) -> int | None:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from agenda import participants
+from agenda import registrations
 from agenda.logs import HidePrivateTokens
 from agenda.models import Meeting, MeetingDocument, Registration
 
@@ -55,14 +55,14 @@ def add_document(meeting: Meeting, title: str, audience: str) -> MeetingDocument
 
 
 def test_a_spanish_excel_list_registers_everyone_and_can_be_imported_again(meeting):
-    result = participants.import_registrations(meeting, SPANISH_EXCEL)
+    result = registrations.import_registrations(meeting, SPANISH_EXCEL)
     assert (result.created, result.updated) == (3, 0)
     nunez = Registration.objects.get(email="mjnunez@rree.gob.sv")
     assert (nunez.name, nunez.role) == ("María José Núñez", Registration.Role.DELEGATE)
     assert Registration.objects.get(email="agomez@iom.int").role == Registration.Role.OBSERVER
 
     corrected = SPANISH_EXCEL.replace(b"Observadora", b"Sociedad civil")
-    result = participants.import_registrations(meeting, corrected)
+    result = registrations.import_registrations(meeting, corrected)
     assert (result.created, result.updated) == (0, 3)
     assert Registration.objects.get(email="agomez@iom.int").role == Registration.Role.CIVIL_SOCIETY
 
@@ -95,11 +95,11 @@ def test_a_malformed_or_hostile_list_is_refused_whole(meeting, data, message):
     before = list(Registration.objects.values_list("email", "name", "role"))
     if message is None:
         # Formula and markup are kept as plain text: escaped on pages, never evaluated.
-        participants.import_registrations(meeting, data)
+        registrations.import_registrations(meeting, data)
         assert Registration.objects.get(email="x@y.org").affiliation == "<script>"
         return
     with pytest.raises(ValidationError) as refused:
-        participants.import_registrations(meeting, data)
+        registrations.import_registrations(meeting, data)
     for expected in message:
         assert any(expected in problem for problem in refused.value.messages), refused.value.messages
     assert list(Registration.objects.values_list("email", "name", "role")) == before

@@ -1,18 +1,11 @@
-"""Thin views, by subject: public pages, feeds and documents, the live clock."""
+"""Thin views, by subject: public pages, calendar feeds, the API, printouts, documents, the live clock."""
 
+from .api import api_meeting_detail, api_meeting_list
 from .documents import private_document, public_document
-from .feeds import (
-    agenda_pdf,
-    agenda_text,
-    api_meeting_detail,
-    api_meeting_list,
-    item_ical,
-    meeting_agenda_ical,
-    meeting_ical,
-    series_ical,
-)
+from .feeds import item_ical, meeting_agenda_ical, meeting_ical, series_ical
 from .live import live_report, live_state, speaker_view, timekeeper, timekeeper_action
 from .pages import meeting_detail, meeting_list
+from .printouts import agenda_pdf, agenda_text
 from .private import private_ical, private_page
 
 __all__ = [

@@ -1,7 +1,5 @@
 """The live clock's pages: its state for every reader, the timekeeper's console, the report."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +11,8 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import access, charts, live
 from ..forms import LiveActionForm
 from ..models import Meeting
-from .feeds import JSON_CONTENT_TYPE, as_json, public_meeting, serve
+from .api import JSON_CONTENT_TYPE, as_json
+from .feeds import public_meeting, serve
 
 
 def published_meeting_or_404(slug: str) -> Meeting:
@@ -100,48 +99,8 @@ def live_report(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_text(text: str) -> str:
-    """`text` as a spreadsheet shows it, never run: a leading apostrophe keeps a formula inert (OWASP)."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def report_csv(meeting: Meeting, rows: list[live.ReportRow]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-timing.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "item",
-            "planned_start",
-            "planned_end",
-            "planned_minutes",
-            "actual_start",
-            "actual_end",
-            "actual_minutes",
-            "overrun_minutes",
-            "start_delay_minutes",
-        ]
-    )
-
-    def local(moment):
-        return moment.astimezone(meeting.zone).isoformat() if moment else ""
-
-    for row in rows:
-        writer.writerow(
-            [
-                spreadsheet_text(row.item.title),
-                local(row.planned_start),
-                local(row.planned_end),
-                row.planned_minutes,
-                local(row.actual_start),
-                local(row.actual_end),
-                "" if row.actual_minutes is None else row.actual_minutes,
-                "" if row.overrun_minutes is None else row.overrun_minutes,
-                "" if row.start_delay_minutes is None else row.start_delay_minutes,
-            ]
-        )
+    live.write_report_csv(rows, meeting.zone, response)
     return response

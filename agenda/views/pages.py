@@ -12,7 +12,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from .. import history, live, zones
-from ..cache import cached_document, content_version
+from ..cache import cached_answer, content_version
 from ..forms import TimeZoneForm
 from ..models import Meeting, Registration
 from ..templatetags.agenda_tags import own_path
@@ -65,16 +65,16 @@ def cached_for_the_public(view):
             request.get_full_path(),
             request.COOKIES.get(VIEWER_ZONE_COOKIE, ""),
         )
-        document = cached_document(f"page:{request.get_host()}:{reader}:{current_minute()}", build)
-        if document is None:
+        answer = cached_answer(f"page:{request.get_host()}:{reader}:{current_minute()}", build)
+        if answer is None:
             return built[0]
         if built:
             response = built[0]
         else:
-            response = HttpResponse(document.body, content_type="text/html; charset=utf-8")
+            response = HttpResponse(answer.body, content_type="text/html; charset=utf-8")
             remember_viewer_zone(request, response)
-        response["ETag"] = document.etag
-        return get_conditional_response(request, etag=document.etag, response=response)
+        response["ETag"] = answer.etag
+        return get_conditional_response(request, etag=answer.etag, response=response)
 
     return wrapper
 

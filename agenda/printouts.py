@@ -1,4 +1,4 @@
-"""The agenda as a document: a PDF in the concept note's table layout, and plain text."""
+"""The agenda to print: a PDF in the concept note's table layout, and plain text."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ TEXT_PARTICIPANTS_WIDTH = 25
 
 
 @dataclass(frozen=True)
-class AgendaDocument:
-    """What both documents show: the meeting, its agenda, and the zone its times are read in."""
+class AgendaPrintout:
+    """What both printouts show: the meeting, its agenda, and the zone its times are read in."""
 
     meeting: Meeting
     agenda: list[AgendaItem]
@@ -57,7 +57,7 @@ class AgendaDocument:
         return rows
 
 
-def render_agenda_pdf(document: AgendaDocument) -> bytes:
+def render_agenda_pdf(document: AgendaPrintout) -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which only this document needs.
     from weasyprint import CSS, HTML
 
@@ -72,7 +72,7 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
     return textwrap.wrap(text, width, subsequent_indent=indent) or [""]
 
 
-def render_agenda_text(document: AgendaDocument) -> str:
+def render_agenda_text(document: AgendaPrintout) -> str:
     """The agenda for a terminal: three columns in 80 characters, wrapped."""
     meeting = document.meeting
     span = document.zone_span
