@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import tarfile
 
 import icalendar
@@ -318,7 +319,8 @@ def restore_refused(tmp_path, content: bytes) -> str:
             with_meeting_fields(starts_at="9999-12-31T20:00:00Z", ends_at="9999-12-31T23:00:00Z"),
             "1990 y 2100",
         ),
-        (with_meeting_fields(sequence=2**63 - 1), "2147483647"),
+        # PostgreSQL's integer column refuses it as it loads; SQLite's holds it and the rule refuses it.
+        (with_meeting_fields(sequence=2**63 - 1), "2147483647|integer out of range"),
         (with_meeting_fields(video_call_url="javascript:alert(1)"), "URL"),
     ],
 )
@@ -333,7 +335,7 @@ def test_a_backup_with_rows_the_site_would_refuse_is_refused_whole(
         file=SimpleUploadedFile("b.pdf", b"%PDF-2"),
     )
     before, documents = backups.dump_data(), documents_in(media)
-    assert message in restore_refused(tmp_path, content)
+    assert re.search(message, restore_refused(tmp_path, content))
     assert backups.dump_data() == before
     assert documents_in(media) == documents
     # What the site served before, it still serves.

@@ -5,27 +5,27 @@ pass) on the test database. Each race is run several times: a refusal is the pro
 never a lost change, a double step or "database is locked".
 """
 
-import io
 import os
 import re
 import threading
+import uuid
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
+from psycopg import sql
 
 from .test_cache_coherence import manage, seeded_sqlite_site
 from .test_faults import Secretary
 from .test_production import PUBLIC_HOST, SEED, free_port, start_gunicorn
 
-# On PostgreSQL the app shares this test's database, committed for it to see; the
-# secretariat's group comes from a migration, kept across the flushes. On SQLite the app
-# has a file of its own and this process reads no database.
+# The app gets a database of its own, migrated and seeded (a SQLite file, or a new
+# PostgreSQL database on the server CI's second pass uses); this process reads none.
 ON_POSTGRESQL = connection.vendor == "postgresql"
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)] if ON_POSTGRESQL else []
 ROUNDS = 5
 PASSWORD = "x-Pl3nary-test"
 SEED_ADMIN = "/admin/agenda/meeting/{}/change/"
@@ -61,25 +61,44 @@ class App:
 
 @pytest.fixture
 def app(tmp_path: Path):
-    if ON_POSTGRESQL:
-        call_command("load_seed", stdout=io.StringIO())
-        database = settings.DATABASES["default"]
+    with database_of_its_own(tmp_path) as env:
+        running = App(env)
+        server = start_gunicorn_threads(env, running.port)
+        try:
+            yield running
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+@contextmanager
+def database_of_its_own(tmp_path: Path):
+    if not ON_POSTGRESQL:
+        yield seeded_sqlite_site(tmp_path, DJANGO_ALLOWED_HOSTS=APP_HOSTS)
+        return
+    database = settings.DATABASES["default"]
+    server = {
+        "user": database["USER"],
+        "password": database["PASSWORD"],
+        "host": database["HOST"] or "127.0.0.1",
+        "port": database["PORT"] or 5432,
+    }
+    name = f"plenary_races_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
         env = {
             **os.environ,
             "DJANGO_DEBUG": "",
             "DJANGO_ALLOWED_HOSTS": APP_HOSTS,
-            "DATABASE_URL": f"postgres://{database['USER']}:{database['PASSWORD']}"
-            f"@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
+            "DATABASE_URL": f"postgres://{server['user']}:{server['password']}@{server['host']}:{server['port']}/{name}",
         }
-    else:
-        env = seeded_sqlite_site(tmp_path, DJANGO_ALLOWED_HOSTS=APP_HOSTS)
-    running = App(env)
-    server = start_gunicorn_threads(env, running.port)
-    try:
-        yield running
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_seed")
+        yield env
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def start_gunicorn_threads(env: dict, port: int):

@@ -1,0 +1,156 @@
+"""What the admin's pages share: times in the meeting's zone, history kept, conference scoping."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import access, history
+from ..models import (
+    AgendaItem,
+    Meeting,
+)
+from ..zones import gmt_label
+
+
+def local_span(item: AgendaItem | Meeting, zone: zoneinfo.ZoneInfo) -> str:
+    if not item.starts_at:
+        return "—"
+    start, end = item.starts_at.astimezone(zone), item.ends_at.astimezone(zone)
+    return f"{start:%H:%M}–{end:%H:%M} {gmt_label(start.utcoffset())}"
+
+
+# A link typed without its scheme ("zoom.us/j/…") is taken as https, as Django 6 will.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def label_times(form_class, zone_name: str, moment=None) -> None:
+    """Label the start and end fields with the zone's offset at `moment`: "Start (GMT-6)"."""
+    moment = moment or timezone.now()
+    label = gmt_label(moment.astimezone(zoneinfo.ZoneInfo(zone_name)).utcoffset())
+    for name, text in (("starts_at", gettext("Start")), ("ends_at", gettext("End"))):
+        if name in form_class.base_fields:
+            form_class.base_fields[name].label = f"{text} ({label})"
+            form_class.base_fields[name].help_text = gettext("In %(zone)s time.") % {"zone": zone_name}
+
+
+class MeetingTimeZoneMixin:
+    """Show and read the change form's times in the meeting's own zone.
+
+    The form is rendered inside the override: Django converts datetimes to
+    the current zone when a widget renders, not when the view returns.
+    """
+
+    def editing_time_zone(self, request: HttpRequest, obj) -> str:
+        raise NotImplementedError
+
+    def rendered_in_meeting_zone(self, request, object_id, view) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        with timezone.override(zoneinfo.ZoneInfo(self.editing_time_zone(request, obj))):
+            response = view()
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self.rendered_in_meeting_zone(
+            request,
+            object_id,
+            lambda: super(MeetingTimeZoneMixin, self).changeform_view(
+                request, object_id, form_url, extra_context
+            ),
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring an earlier version shows its times in the meeting's zone too.
+        return self.rendered_in_meeting_zone(
+            request,
+            object_id,
+            lambda: super(MeetingTimeZoneMixin, self).history_form_view(
+                request, object_id, version_id, extra_context
+            ),
+        )
+
+
+class GuardedHistoryAdmin(SimpleHistoryAdmin):
+    """Keep who changed what; only who may change a row may restore an earlier version."""
+
+    def revert_disabled(self, request, obj=None):
+        return not self.has_change_permission(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history lets anyone who may view the history post the restore form.
+        if request.method == "POST" and not self.has_change_permission(
+            request, self.get_object(request, unquote(object_id))
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class HistoryMixin(GuardedHistoryAdmin):
+    """Keep who changed what (the "History" button restores an earlier version).
+
+    A save marked "minor correction" is recorded like any other, with a reason
+    that keeps it out of the public changelog.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        match = request.resolver_match
+        # Restoring an earlier version is saving on top of the current one, knowingly.
+        form.restoring = bool(match and match.url_name.endswith("_simple_history"))
+        form.editor = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("minor_change"):
+            obj._change_reason = history.MINOR
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if form.cleaned_data.get("minor_change"):
+            for row in formset.forms:
+                row.instance._change_reason = history.MINOR
+        super().save_formset(request, form, formset, change)
+
+
+class ConferenceScopedMixin:
+    """Listed, read, changed and deleted only by staff of the meeting's conferences (access.py).
+
+    Another conference's drafts, join links and reports are not theirs to read; its
+    published meetings they read on the public site, as anyone does.
+    """
+
+    # The path from a row to its meeting, for the list's query.
+    meeting_path = "meeting"
+
+    def meeting_of(self, obj) -> Meeting:
+        return obj.meeting
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(**{f"{self.meeting_path}__in": access.their_meetings(request.user)})
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or access.works_on(request.user, self.meeting_of(obj))
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or access.works_on(request.user, self.meeting_of(obj))
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or access.works_on(request.user, self.meeting_of(obj))
+        )

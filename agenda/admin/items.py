@@ -1,0 +1,185 @@
+"""Agenda items (with their sub-items and participants) and shifting the agenda."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from .. import access, scheduling
+from ..forms import (
+    AgendaItemForm,
+    ShiftForm,
+    TopicForm,
+)
+from ..models import (
+    AgendaItem,
+    AgendaParticipant,
+    Meeting,
+)
+from .common import ConferenceScopedMixin, HistoryMixin, MeetingTimeZoneMixin, label_times, local_span
+from .inlines import ParticipantInline, SubItemInline
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
+    form = AgendaItemForm
+    list_display = ["title", "meeting", "time_span", "parent", "is_parallel"]
+    # Related-only: the filter lists the meetings this user sees, not every draft's title.
+    list_filter = [
+        ("meeting", admin.RelatedOnlyFieldListFilter),
+        ("parent", admin.EmptyFieldListFilter),
+        "is_parallel",
+    ]
+    list_select_related = ["meeting", "parent"]
+    search_fields = ["title_es", "title_en", "title_pt", "description_es", "meeting__title_es"]
+    autocomplete_fields = ["meeting"]
+    readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
+    actions = ["shift"]
+    fields = [
+        "edit_version",
+        "meeting",
+        "parent",
+        "position",
+        "starts_at",
+        "ends_at",
+        "duration_minutes",
+        "title",
+        "description",
+        "is_parallel",
+        "is_cancelled",
+        "minor_change",
+        "uuid",
+        "sequence",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.parent_id is None:
+            return [SubItemInline, ParticipantInline]
+        return [ParticipantInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # A published meeting's topics are events in calendars: cancel one instead.
+        if obj is not None and obj.parent_id is None and obj.meeting.status != Meeting.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # New items only in the user's own meetings, even by a hand-made POST.
+        if db_field.name == "meeting":
+            kwargs["queryset"] = access.their_meetings(request.user)
+        if db_field.name == "parent":
+            kwargs["queryset"] = AgendaItem.objects.filter(
+                meeting__in=access.their_meetings(request.user), parent__isnull=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def editing_time_zone(self, request, obj):
+        meeting_id = request.POST.get("meeting") or request.GET.get("meeting")
+        if obj is not None and not (request.method == "POST" and meeting_id):
+            return obj.meeting.time_zone
+        if meeting_id and str(meeting_id).isdigit():
+            meeting = Meeting.objects.filter(pk=meeting_id).only("time_zone").first()
+            if meeting:
+                return meeting.time_zone
+        return Meeting._meta.get_field("time_zone").default
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and obj.parent_id is None:
+            kwargs["form"] = TopicForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        label_times(form, self.editing_time_zone(request, obj), obj.meeting.starts_at if obj else None)
+        if obj is not None and "parent" in form.base_fields:
+            form.base_fields["parent"].queryset = AgendaItem.objects.filter(
+                meeting_id=obj.meeting_id, parent__isnull=True
+            ).exclude(pk=obj.pk)
+        return form
+
+    @admin.display(description=_("time"), ordering="starts_at")
+    def time_span(self, item: AgendaItem) -> str:
+        return local_span(item, item.meeting.zone)
+
+    @admin.action(description=_("Shift this item and all later ones…"), permissions=["change"])
+    def shift(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, gettext("Choose exactly one item: it and all later items move."), messages.WARNING
+            )
+            return None
+        return HttpResponseRedirect(reverse("admin:agenda_agendaitem_shift", args=[queryset.get().pk]))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/shift/", self.admin_site.admin_view(self.shift_view), name="agenda_agendaitem_shift"
+            ),
+            *super().get_urls(),
+        ]
+
+    def shift_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        form = ShiftForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            minutes = form.cleaned_data["minutes"]
+            try:
+                moved = scheduling.shift_items(item, minutes)
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                summary = gettext("Moved %(count)d items by %(minutes)+d minutes, from “%(item)s”.") % {
+                    "count": len(moved),
+                    "minutes": minutes,
+                    "item": item.title,
+                }
+                self.log_change(request, item.meeting, summary)
+                self.message_user(request, summary, messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:agenda_meeting_change", args=[item.meeting_id]))
+        return TemplateResponse(
+            request,
+            "admin/agenda/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "object": item,
+                "form": form,
+                "title": gettext("Shift “%(item)s” and every item after it") % {"item": item.title},
+                "intro": gettext("Now %(span)s. Sub-items move with their topic.")
+                % {"span": local_span(item, item.meeting.zone)},
+                "submit_label": gettext("Shift"),
+            },
+        )
+
+
+@admin.register(AgendaParticipant)
+class AgendaParticipantAdmin(ConferenceScopedMixin, HistoryMixin, admin.ModelAdmin):
+    list_display = ["item", "role", "person", "organisation", "presidency_of"]
+    list_filter = ["role", ("item__meeting", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["item", "person", "organisation", "presidency_of"]
+    search_fields = ["item__title", "person__name", "organisation__name", "organisation__short_name"]
+    autocomplete_fields = ["item", "person", "organisation"]
+
+    meeting_path = "item__meeting"
+
+    def meeting_of(self, obj: AgendaParticipant) -> Meeting:
+        return obj.item.meeting
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "item":
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting__in=access.their_meetings(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,238 @@
+"""Meetings: their agenda inline, documents, status actions, duplicating for the next meeting."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from .. import scheduling
+from ..forms import (
+    DuplicateMeetingForm,
+    MeetingForm,
+)
+from ..models import (
+    Meeting,
+    MeetingDocument,
+)
+from ..zones import is_time_zone, time_zone_choices
+from .common import (
+    HTTPS_URLS,
+    ConferenceScopedMixin,
+    HistoryMixin,
+    MeetingTimeZoneMixin,
+    label_times,
+    local_span,
+)
+from .inlines import TopicRowInline
+
+
+class DocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    extra = 1
+    fields = ["title", "file", "audience", "position"]
+    verbose_name_plural = _("documents (public, or for registered participants only)")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
+    form = MeetingForm
+    list_display = ["title", "local_date", "local_time", "modality", "status", "topic_count", "view_link"]
+    list_filter = ["status", "modality", "conferences", "starts_at"]
+    search_fields = ["title_es", "title_en", "title_pt", "slug", "venue"]
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = HTTPS_URLS
+    filter_horizontal = ["organisers"]
+    readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
+    inlines = [TopicRowInline, DocumentInline]
+    actions = ["publish", "unpublish", "cancel", "duplicate"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "edit_version",
+                    "title",
+                    "slug",
+                    "series_number",
+                    "status",
+                    "conferences",
+                    "organisers",
+                    "minor_change",
+                ]
+            },
+        ),
+        (_("When"), {"fields": ["time_zone", "starts_at", "ends_at"]}),
+        (
+            _("Where"),
+            {
+                "fields": [
+                    "modality",
+                    "video_call_platform",
+                    "video_call_url",
+                    "join_link_visibility",
+                    "venue",
+                ]
+            },
+        ),
+        (
+            _("Concept note"),
+            {
+                "fields": list(Meeting.CONCEPT_NOTE_SECTIONS),
+                # Folded, so the agenda below is one scroll away.
+                "classes": ["collapse"],
+                "description": _(
+                    "Blank lines separate paragraphs; lines starting with “- ” or “1) ” make lists; "
+                    "“# ” starts a sub-heading. Text is shown as typed, never as HTML."
+                ),
+            },
+        ),
+        (_("Record"), {"fields": ["uuid", "sequence", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(topics=Count("agenda_items", distinct=True))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":
+            return forms.ChoiceField(
+                label=db_field.verbose_name, help_text=db_field.help_text, choices=time_zone_choices()
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    meeting_path = "pk"
+
+    def meeting_of(self, obj: Meeting) -> Meeting:
+        return obj
+
+    def has_delete_permission(self, request, obj=None):
+        # Subscribed calendars hold a meeting once published: cancel it, so they learn of it.
+        return super().has_delete_permission(request, obj) and (
+            obj is None or (obj.status == Meeting.Status.DRAFT and not obj.is_withdrawn)
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "conferences":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def editing_time_zone(self, request, obj):
+        name = request.POST.get("time_zone", "")
+        if request.method == "POST" and is_time_zone(name):
+            return name
+        return obj.time_zone if obj else Meeting._meta.get_field("time_zone").default
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        label_times(form, self.editing_time_zone(request, obj), obj.starts_at if obj else None)
+        return form
+
+    @admin.display(description=_("date"), ordering="starts_at")
+    def local_date(self, meeting: Meeting):
+        return meeting.local_starts_at.date()
+
+    @admin.display(description=_("time"))
+    def local_time(self, meeting: Meeting) -> str:
+        return local_span(meeting, meeting.zone)
+
+    @admin.display(description=_("items"), ordering="topics")
+    def topic_count(self, meeting: Meeting) -> int:
+        return meeting.topics
+
+    @admin.display(description=_("public page"))
+    def view_link(self, meeting: Meeting) -> str:
+        return format_html('<a href="{}">{}</a>', meeting.get_absolute_url(), gettext("view on site"))
+
+    def change_status(self, request, queryset, status: str, done: str) -> None:
+        for meeting in queryset.prefetch_related("conferences"):
+            if not self.has_change_permission(request, meeting):
+                self.message_user(
+                    request,
+                    gettext("%(meeting)s: not a meeting of your conference; left as it was.")
+                    % {"meeting": meeting},
+                    messages.ERROR,
+                )
+                continue
+            try:
+                scheduling.set_status(meeting, status)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, f"{meeting}: {message}", messages.ERROR)
+            else:
+                self.log_change(request, meeting, done)
+                self.message_user(request, f"{meeting}: {done}", messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected meetings"), permissions=["change"])
+    def publish(self, request, queryset):
+        self.change_status(request, queryset, Meeting.Status.PUBLISHED, gettext("published."))
+
+    @admin.action(description=_("Unpublish (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self.change_status(request, queryset, Meeting.Status.DRAFT, gettext("back to draft."))
+
+    @admin.action(description=_("Cancel the selected meetings"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self.change_status(request, queryset, Meeting.Status.CANCELLED, gettext("cancelled."))
+
+    @admin.action(description=_("Duplicate as the draft for the next meeting"), permissions=["add"])
+    def duplicate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Choose exactly one meeting to duplicate."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:agenda_meeting_duplicate", args=[queryset.get().pk]))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/duplicate/",
+                self.admin_site.admin_view(self.duplicate_view),
+                name="agenda_meeting_duplicate",
+            ),
+            *super().get_urls(),
+        ]
+
+    def duplicate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        meeting = get_object_or_404(Meeting, pk=pk)
+        if not self.has_add_permission(request) or not self.has_change_permission(request, meeting):
+            raise PermissionDenied
+        form = DuplicateMeetingForm(request.POST or None, initial={"title": meeting.title})
+        if request.method == "POST" and form.is_valid():
+            try:
+                copy = scheduling.duplicate_meeting(
+                    meeting, on=form.cleaned_data["on"], title=form.cleaned_data["title"] or None
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.log_addition(
+                    request, copy, gettext("Duplicated from %(meeting)s.") % {"meeting": meeting}
+                )
+                self.message_user(request, gettext("Draft created: check its title, slug and agenda."))
+                return HttpResponseRedirect(reverse("admin:agenda_meeting_change", args=[copy.pk]))
+        return TemplateResponse(
+            request,
+            "admin/agenda/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "object": meeting,
+                "form": form,
+                "title": gettext("Duplicate “%(meeting)s”") % {"meeting": meeting},
+                "submit_label": gettext("Create the draft"),
+            },
+        )

@@ -1,0 +1,137 @@
+"""Registered participants: their private links, and importing the secretariat's list."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .. import access, registrations
+from ..forms import (
+    RegistrationImportForm,
+)
+from ..models import (
+    Registration,
+)
+from .common import ConferenceScopedMixin
+
+
+class MeetingScopedAdmin(ConferenceScopedMixin, admin.ModelAdmin):
+    """Rows of a meeting, listed and changed only by staff of the meeting's conferences."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "meeting":
+            kwargs["queryset"] = access.their_meetings(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PrivateLinkFilter(admin.SimpleListFilter):
+    title = _("private link")
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("active")), ("revoked", _("revoked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(Registration)
+class RegistrationAdmin(MeetingScopedAdmin):
+    list_display = ["name", "affiliation", "email", "role", "meeting", "link_state"]
+    list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "role", PrivateLinkFilter]
+    list_select_related = ["meeting"]
+    search_fields = ["name", "email", "affiliation"]
+    fields = ["meeting", "name", "email", "affiliation", "role", "private_link", "revoked_at", "created_at"]
+    readonly_fields = ["private_link", "revoked_at", "created_at"]
+    actions = ["revoke_links", "issue_new_links"]
+
+    @admin.display(description=_("private link"))
+    def private_link(self, registration: Registration) -> str:
+        if registration.pk is None:
+            return gettext("Made when the participant is saved.")
+        if registration.is_revoked:
+            return gettext("Revoked: issue a new link to give access again.")
+        return registration.get_absolute_private_url()
+
+    @admin.display(description=_("link"), boolean=True)
+    def link_state(self, registration: Registration) -> bool:
+        return not registration.is_revoked
+
+    @admin.action(
+        description=_("Revoke the private links of the selected participants"), permissions=["change"]
+    )
+    def revoke_links(self, request, queryset):
+        # The queryset holds only the user's own meetings' participants (get_queryset).
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(
+            request, gettext("%(count)d links revoked; they stop working now.") % {"count": count}
+        )
+
+    @admin.action(
+        description=_("Issue new private links (the old ones stop working)"), permissions=["change"]
+    )
+    def issue_new_links(self, request, queryset):
+        count = 0
+        for registration in queryset:
+            registration.issue_new_link()
+            count += 1
+        self.message_user(request, gettext("%(count)d new links issued: send them again.") % {"count": count})
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="agenda_registration_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = RegistrationImportForm(
+            request.POST or None, request.FILES or None, meetings=access.their_meetings(request.user)
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = registrations.import_registrations(
+                    form.cleaned_data["meeting"],
+                    form.cleaned_data["file"].read(registrations.MAX_FILE_BYTES + 1),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(created)d participants registered, %(updated)d updated.")
+                    % {"created": result.created, "updated": result.updated},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:agenda_registration_changelist"))
+        return TemplateResponse(
+            request,
+            "admin/agenda/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "object": gettext("Import from a spreadsheet"),
+                "form": form,
+                "title": gettext("Register participants from a spreadsheet"),
+                "intro": gettext(
+                    "Nothing is saved unless every line is right; each problem is listed by line."
+                ),
+                "submit_label": gettext("Import"),
+            },
+        )
