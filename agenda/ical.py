@@ -182,7 +182,7 @@ def add_common(event: Event, row: Meeting | AgendaItem, entry: MeetingEntry, las
 def item_line(item: AgendaItem, meeting: Meeting) -> str:
     parts = []
     if item.starts_at:
-        parts.append(f"{item.local_starts_at:%H:%M}–{item.local_ends_at:%H:%M}")
+        parts.append(zones.time_span(item.starts_at, item.ends_at, meeting.time_zone, offset=False))
     parts.append(one_line(item.title))
     if item.is_cancelled:
         parts.append(_("(cancelled)"))

@@ -44,6 +44,7 @@ class AgendaPrintout:
         if not item.starts_at:
             return ""
         start = zones.local_span(item.starts_at, item.ends_at, self.zone, self.meeting.local_date)
+        # A table row as the concept note writes it (its heading says the offset).
         return f"{start.starts_at:%H:%M} – {start.ends_at:%H:%M}"
 
     def rows(self) -> list[tuple[str, str, str, bool]]:

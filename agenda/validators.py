@@ -6,7 +6,6 @@ written in the meeting's own zone ("09:15 GMT-6"), never in UTC.
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext as _
 
-from .zones import gmt_label, is_time_zone
+from .zones import is_time_zone, time_span
 
 if TYPE_CHECKING:
     from .models import AgendaItem
@@ -61,12 +60,6 @@ def validate_whole_minute(value: datetime) -> None:
         )
 
 
-def format_local(moment: datetime, time_zone: str) -> str:
-    """Return "09:15 GMT-6" for `moment` in `time_zone`."""
-    local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
-    return f"{local:%H:%M} {gmt_label(local.utcoffset())}"
-
-
 def period_errors(start: datetime | None, end: datetime | None) -> dict[str, str]:
     """Return the error of a period whose end is not after its start, by field."""
     if start is not None and end is not None and end <= start:
@@ -83,7 +76,7 @@ def containment_errors(
 ) -> dict[str, str]:
     """Return errors for an item that starts before or ends after what holds it."""
     errors = {}
-    span = f"{format_local(outer_start, time_zone)} – {format_local(outer_end, time_zone)}"
+    span = time_span(outer_start, outer_end, time_zone)
     if item.starts_at < outer_start:
         errors["starts_at"] = _("Starts before %(outer)s (%(span)s).") % {
             "outer": outer_name,
@@ -130,7 +123,7 @@ def overlap_messages(items: Sequence[AgendaItem], time_zone: str) -> list[str]:
 
 
 def item_span(item: AgendaItem, time_zone: str) -> str:
-    return f"{format_local(item.starts_at, time_zone)} – {format_local(item.ends_at, time_zone)}"
+    return time_span(item.starts_at, item.ends_at, time_zone)
 
 
 def raise_if_errors(errors: dict[str, list[str] | str]) -> None:

@@ -51,6 +51,18 @@ def zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
+def time_span(starts_at: datetime, ends_at: datetime, time_zone: str, *, offset: bool = True) -> str:
+    """ "09:00–09:15 GMT-6": a span read in `time_zone`, as messages, the admin and feeds write it.
+
+    Without `offset` where a heading already says it ("09:00–09:15"). The agenda's table
+    (page and printouts) keeps the concept note's "09:00 – 09:15", a column of its own.
+    """
+    where = zone(time_zone)
+    start, end = starts_at.astimezone(where), ends_at.astimezone(where)
+    times = f"{start:%H:%M}–{end:%H:%M}"
+    return f"{times} {gmt_label(start.utcoffset())}" if offset else times
+
+
 def gmt_label_at(moment: datetime, time_zone: str) -> str:
     """Return the offset of `time_zone` at the aware datetime `moment`."""
     return gmt_label(moment.astimezone(zone(time_zone)).utcoffset())
@@ -127,7 +139,7 @@ class LocalSpan:
     @property
     def times(self) -> str:
         """ "11:00–13:00", read in the span's own zone (a template's |time would convert it)."""
-        return f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+        return time_span(self.starts_at, self.ends_at, self.zone, offset=False)
 
 
 def local_span(

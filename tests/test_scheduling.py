@@ -54,7 +54,7 @@ def test_shifting_before_the_meeting_starts_is_refused(db):
     meeting = meeting_with_topics(2)
     with pytest.raises(ValidationError) as error:
         shift_items(meeting.agenda_items.get(title="Tema 1"), -15)
-    assert error.value.messages == ["«Tema 1»: Empieza antes de la reunión (09:00 GMT-6 – 09:15 GMT-6)."]
+    assert error.value.messages == ["«Tema 1»: Empieza antes de la reunión (09:00–09:15 GMT-6)."]
 
 
 @pytest.mark.parametrize(

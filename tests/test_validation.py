@@ -77,13 +77,13 @@ def test_item_ending_before_it_starts_is_refused(secretariat_client, meeting):
 def test_item_outside_the_meeting_is_refused(secretariat_client, meeting):
     before = snapshot()
     response = post_meeting(secretariat_client, meeting, rows=rows(meeting, t3={"end": "10:30"}))
-    assert_refused(response, "Termina después de la reunión (09:00 GMT-6 – 09:45 GMT-6).", before)
+    assert_refused(response, "Termina después de la reunión (09:00–09:45 GMT-6).", before)
 
 
 def test_shortening_the_meeting_past_its_items_is_refused(secretariat_client, meeting):
     before = snapshot()
     response = post_meeting(secretariat_client, meeting, end="09:30")
-    assert_refused(response, "Termina después de la reunión (09:00 GMT-6 – 09:30 GMT-6).", before)
+    assert_refused(response, "Termina después de la reunión (09:00–09:30 GMT-6).", before)
 
 
 def test_sub_item_outside_its_topic_is_refused(secretariat_client, meeting):
@@ -91,14 +91,14 @@ def test_sub_item_outside_its_topic_is_refused(secretariat_client, meeting):
     before = snapshot()
     url = reverse("admin:agenda_agendaitem_change", args=[sub_item.pk])
     response = secretariat_client.post(url, item_post(sub_item, end="09:20"))
-    assert_refused(response, "Termina después de su tema «Tema 1» (09:00 GMT-6 – 09:15 GMT-6).", before)
+    assert_refused(response, "Termina después de su tema «Tema 1» (09:00–09:15 GMT-6).", before)
 
 
 def test_topic_shrunk_past_its_sub_items_is_refused(secretariat_client, meeting):
     before = snapshot()
     url = reverse("admin:agenda_agendaitem_change", args=[topic(meeting, 1).pk])
     response = secretariat_client.post(url, item_post(topic(meeting, 1), end="09:05"))
-    assert_refused(response, "Termina después de su tema «Tema 1» (09:00 GMT-6 – 09:05 GMT-6).", before)
+    assert_refused(response, "Termina después de su tema «Tema 1» (09:00–09:05 GMT-6).", before)
 
 
 def test_overlapping_items_are_refused(secretariat_client, meeting):
@@ -107,7 +107,7 @@ def test_overlapping_items_are_refused(secretariat_client, meeting):
     response = post_meeting(secretariat_client, meeting, rows=rows(meeting, new=new), end="09:45")
     assert_refused(
         response,
-        "«Receso» (09:10 GMT-6 – 09:20 GMT-6) se superpone con «Tema 1» (09:00 GMT-6 – 09:15 GMT-6).",
+        "«Receso» (09:10–09:20 GMT-6) se superpone con «Tema 1» (09:00–09:15 GMT-6).",
         before,
     )
 
@@ -116,7 +116,7 @@ def test_overlapping_item_is_refused_on_its_own_page_too(secretariat_client, mee
     before = snapshot()
     url = reverse("admin:agenda_agendaitem_change", args=[topic(meeting, 3).pk])
     response = secretariat_client.post(url, item_post(topic(meeting, 3), start="09:25"))
-    assert_refused(response, "«Tema 3» (09:25 GMT-6 – 09:45 GMT-6) se superpone con «Tema 2»", before)
+    assert_refused(response, "«Tema 3» (09:25–09:45 GMT-6) se superpone con «Tema 2»", before)
 
 
 def test_parallel_item_may_overlap(secretariat_client, meeting):
@@ -163,7 +163,7 @@ def test_publish_action_refuses_an_invalid_agenda(secretariat_client, meeting):
         {"action": "publish", "_selected_action": [str(meeting.pk)]},
         follow=True,
     )
-    assert "«Choque» (09:05 GMT-6 – 09:20 GMT-6) se superpone con «Tema 1»" in response.content.decode()
+    assert "«Choque» (09:05–09:20 GMT-6) se superpone con «Tema 1»" in response.content.decode()
     assert snapshot() == before
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.DRAFT
 

@@ -17,14 +17,11 @@ from ..models import (
     AgendaItem,
     Meeting,
 )
-from ..zones import gmt_label
+from ..zones import gmt_label_at, time_span
 
 
-def local_span(item: AgendaItem | Meeting, zone: zoneinfo.ZoneInfo) -> str:
-    if not item.starts_at:
-        return "—"
-    start, end = item.starts_at.astimezone(zone), item.ends_at.astimezone(zone)
-    return f"{start:%H:%M}–{end:%H:%M} {gmt_label(start.utcoffset())}"
+def local_span(item: AgendaItem | Meeting, time_zone: str) -> str:
+    return time_span(item.starts_at, item.ends_at, time_zone) if item.starts_at else "—"
 
 
 # A link typed without its scheme ("zoom.us/j/…") is taken as https, as Django 6 will.
@@ -34,7 +31,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 def label_times(form_class, zone_name: str, moment=None) -> None:
     """Label the start and end fields with the zone's offset at `moment`: "Start (GMT-6)"."""
     moment = moment or timezone.now()
-    label = gmt_label(moment.astimezone(zoneinfo.ZoneInfo(zone_name)).utcoffset())
+    label = gmt_label_at(moment, zone_name)
     for name, text in (("starts_at", gettext("Start")), ("ends_at", gettext("End"))):
         if name in form_class.base_fields:
             form_class.base_fields[name].label = f"{text} ({label})"

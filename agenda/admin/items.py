@@ -110,7 +110,7 @@ class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin,
 
     @admin.display(description=_("time"), ordering="starts_at")
     def time_span(self, item: AgendaItem) -> str:
-        return local_span(item, item.meeting.zone)
+        return local_span(item, item.meeting.time_zone)
 
     @admin.action(description=_("Shift this item and all later ones…"), permissions=["change"])
     def shift(self, request, queryset):
@@ -160,7 +160,7 @@ class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin,
                 "form": form,
                 "title": gettext("Shift “%(item)s” and every item after it") % {"item": item.title},
                 "intro": gettext("Now %(span)s. Sub-items move with their topic.")
-                % {"span": local_span(item, item.meeting.zone)},
+                % {"span": local_span(item, item.meeting.time_zone)},
                 "submit_label": gettext("Shift"),
             },
         )

@@ -148,7 +148,7 @@ class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, Tr
 
     @admin.display(description=_("time"))
     def local_time(self, meeting: Meeting) -> str:
-        return local_span(meeting, meeting.zone)
+        return local_span(meeting, meeting.time_zone)
 
     @admin.display(description=_("items"), ordering="topics")
     def topic_count(self, meeting: Meeting) -> int:

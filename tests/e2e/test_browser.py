@@ -102,6 +102,6 @@ def test_secretary_sees_why_an_overlapping_item_is_refused(secretary, live_seed,
     start.send_keys("10:30")
     browser.find_element(By.NAME, "_save").click()
     errors = browser.find_element(By.CSS_SELECTOR, ".errorlist").text
-    assert "«Cierre y Conclusiones» (10:30 GMT-6 – 11:00 GMT-6) se superpone con «TEMA 2." in errors
+    assert "«Cierre y Conclusiones» (10:30–11:00 GMT-6) se superpone con «TEMA 2." in errors
     screenshot("admin-overlap-refused")
     assert AgendaItem.objects.get(pk=cierre.pk).starts_at == cierre.starts_at
