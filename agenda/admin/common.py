@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -151,3 +154,44 @@ class ConferenceScopedMixin:
         return super().has_delete_permission(request, obj) and (
             obj is None or access.works_on(request.user, self.meeting_of(obj))
         )
+
+
+def action_page(
+    model_admin,
+    request: HttpRequest,
+    form,
+    perform: Callable[[], tuple[str, str]],
+    *,
+    about,
+    title: str,
+    submit_label: str,
+    intro: str = "",
+) -> HttpResponse:
+    """The page of an admin action that asks for one form (shift, duplicate, import).
+
+    A valid post runs `perform()`, which does the work through the domain and returns the
+    message to show and where to go; a refusal it raises comes back on the form, with
+    nothing saved. `about` is the row (or the words) the page is about.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            message, next_url = perform()
+        except ValidationError as error:
+            for text in error.messages:
+                form.add_error(None, text)
+        else:
+            model_admin.message_user(request, message, messages.SUCCESS)
+            return HttpResponseRedirect(next_url)
+    return TemplateResponse(
+        request,
+        "admin/agenda/action_form.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "object": about,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "submit_label": submit_label,
+        },
+    )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +22,14 @@ from ..models import (
     AgendaParticipant,
     Meeting,
 )
-from .common import ConferenceScopedMixin, HistoryMixin, MeetingTimeZoneMixin, label_times, local_span
+from .common import (
+    ConferenceScopedMixin,
+    HistoryMixin,
+    MeetingTimeZoneMixin,
+    action_page,
+    label_times,
+    local_span,
+)
 from .inlines import ParticipantInline, SubItemInline
 
 
@@ -134,35 +140,28 @@ class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin,
         if not self.has_change_permission(request, item):
             raise PermissionDenied
         form = ShiftForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+
+        def perform() -> tuple[str, str]:
             minutes = form.cleaned_data["minutes"]
-            try:
-                moved = scheduling.shift_items(item, minutes)
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                summary = gettext("Moved %(count)d items by %(minutes)+d minutes, from “%(item)s”.") % {
-                    "count": len(moved),
-                    "minutes": minutes,
-                    "item": item.title,
-                }
-                self.log_change(request, item.meeting, summary)
-                self.message_user(request, summary, messages.SUCCESS)
-                return HttpResponseRedirect(reverse("admin:agenda_meeting_change", args=[item.meeting_id]))
-        return TemplateResponse(
+            moved = scheduling.shift_items(item, minutes)
+            summary = gettext("Moved %(count)d items by %(minutes)+d minutes, from “%(item)s”.") % {
+                "count": len(moved),
+                "minutes": minutes,
+                "item": item.title,
+            }
+            self.log_change(request, item.meeting, summary)
+            return summary, reverse("admin:agenda_meeting_change", args=[item.meeting_id])
+
+        return action_page(
+            self,
             request,
-            "admin/agenda/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "object": item,
-                "form": form,
-                "title": gettext("Shift “%(item)s” and every item after it") % {"item": item.title},
-                "intro": gettext("Now %(span)s. Sub-items move with their topic.")
-                % {"span": local_span(item, item.meeting.time_zone)},
-                "submit_label": gettext("Shift"),
-            },
+            form,
+            perform,
+            about=item,
+            title=gettext("Shift “%(item)s” and every item after it") % {"item": item.title},
+            intro=gettext("Now %(span)s. Sub-items move with their topic.")
+            % {"span": local_span(item, item.meeting.time_zone)},
+            submit_label=gettext("Shift"),
         )
 
 

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -30,6 +29,7 @@ from .common import (
     ConferenceScopedMixin,
     HistoryMixin,
     MeetingTimeZoneMixin,
+    action_page,
     label_times,
     local_span,
 )
@@ -211,28 +211,23 @@ class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, Tr
         if not self.has_add_permission(request) or not self.has_change_permission(request, meeting):
             raise PermissionDenied
         form = DuplicateMeetingForm(request.POST or None, initial={"title": meeting.title})
-        if request.method == "POST" and form.is_valid():
-            try:
-                copy = scheduling.duplicate_meeting(
-                    meeting, on=form.cleaned_data["on"], title=form.cleaned_data["title"] or None
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                self.log_addition(
-                    request, copy, gettext("Duplicated from %(meeting)s.") % {"meeting": meeting}
-                )
-                self.message_user(request, gettext("Draft created: check its title, slug and agenda."))
-                return HttpResponseRedirect(reverse("admin:agenda_meeting_change", args=[copy.pk]))
-        return TemplateResponse(
+
+        def perform() -> tuple[str, str]:
+            copy = scheduling.duplicate_meeting(
+                meeting, on=form.cleaned_data["on"], title=form.cleaned_data["title"] or None
+            )
+            self.log_addition(request, copy, gettext("Duplicated from %(meeting)s.") % {"meeting": meeting})
+            return (
+                gettext("Draft created: check its title, slug and agenda."),
+                reverse("admin:agenda_meeting_change", args=[copy.pk]),
+            )
+
+        return action_page(
+            self,
             request,
-            "admin/agenda/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "object": meeting,
-                "form": form,
-                "title": gettext("Duplicate “%(meeting)s”") % {"meeting": meeting},
-                "submit_label": gettext("Create the draft"),
-            },
+            form,
+            perform,
+            about=meeting,
+            title=gettext("Duplicate “%(meeting)s”") % {"meeting": meeting},
+            submit_label=gettext("Create the draft"),
         )

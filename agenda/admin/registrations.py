@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,7 +17,7 @@ from ..forms import (
 from ..models import (
     Registration,
 )
-from .common import ConferenceScopedMixin
+from .common import ConferenceScopedMixin, action_page
 
 
 class MeetingScopedAdmin(ConferenceScopedMixin, admin.ModelAdmin):
@@ -103,35 +102,25 @@ class RegistrationAdmin(MeetingScopedAdmin):
         form = RegistrationImportForm(
             request.POST or None, request.FILES or None, meetings=access.their_meetings(request.user)
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                result = registrations.import_registrations(
-                    form.cleaned_data["meeting"],
-                    form.cleaned_data["file"].read(registrations.MAX_FILE_BYTES + 1),
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                self.message_user(
-                    request,
-                    gettext("%(created)d participants registered, %(updated)d updated.")
-                    % {"created": result.created, "updated": result.updated},
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(reverse("admin:agenda_registration_changelist"))
-        return TemplateResponse(
+
+        def perform() -> tuple[str, str]:
+            result = registrations.import_registrations(
+                form.cleaned_data["meeting"],
+                form.cleaned_data["file"].read(registrations.MAX_FILE_BYTES + 1),
+            )
+            return (
+                gettext("%(created)d participants registered, %(updated)d updated.")
+                % {"created": result.created, "updated": result.updated},
+                reverse("admin:agenda_registration_changelist"),
+            )
+
+        return action_page(
+            self,
             request,
-            "admin/agenda/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "object": gettext("Import from a spreadsheet"),
-                "form": form,
-                "title": gettext("Register participants from a spreadsheet"),
-                "intro": gettext(
-                    "Nothing is saved unless every line is right; each problem is listed by line."
-                ),
-                "submit_label": gettext("Import"),
-            },
+            form,
+            perform,
+            about=gettext("Import from a spreadsheet"),
+            title=gettext("Register participants from a spreadsheet"),
+            intro=gettext("Nothing is saved unless every line is right; each problem is listed by line."),
+            submit_label=gettext("Import"),
         )
