@@ -20,7 +20,7 @@ from ..models import (
     AgendaItem,
     Meeting,
 )
-from ..zones import gmt_label_at, time_span
+from ..zones import gmt_label_at, is_time_zone, time_span
 
 
 def local_span(item: AgendaItem | Meeting, time_zone: str) -> str:
@@ -39,6 +39,15 @@ def label_times(form_class, zone_name: str, moment=None) -> None:
         if name in form_class.base_fields:
             form_class.base_fields[name].label = f"{text} ({label})"
             form_class.base_fields[name].help_text = gettext("In %(zone)s time.") % {"zone": zone_name}
+
+
+def zone_for_editing(request: HttpRequest, meeting: Meeting | None) -> str:
+    """The zone a form about `meeting` shows and reads its times in: the one a post chooses
+    (the meeting's own form), else the meeting's, else the default for a new meeting."""
+    posted = request.POST.get("time_zone", "") if request.method == "POST" else ""
+    if is_time_zone(posted):
+        return posted
+    return meeting.time_zone if meeting is not None else Meeting._meta.get_field("time_zone").default
 
 
 class MeetingTimeZoneMixin:

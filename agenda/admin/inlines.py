@@ -18,8 +18,7 @@ from ..models import (
     AgendaParticipant,
     Meeting,
 )
-from ..zones import is_time_zone
-from .common import label_times
+from .common import label_times, zone_for_editing
 
 
 class ParticipantInline(admin.TabularInline):
@@ -114,15 +113,8 @@ class TopicRowInline(AgendaRowInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        if obj is not None:
-            label_times(formset.form, obj.time_zone, obj.starts_at)
-        else:
-            label_times(formset.form, self.request_zone(request))
+        label_times(formset.form, zone_for_editing(request, obj), obj.starts_at if obj else None)
         return formset
-
-    def request_zone(self, request):
-        name = request.POST.get("time_zone", "")
-        return name if is_time_zone(name) else Meeting._meta.get_field("time_zone").default
 
 
 class SubItemInline(AgendaRowInline):

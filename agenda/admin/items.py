@@ -29,6 +29,7 @@ from .common import (
     action_page,
     label_times,
     local_span,
+    zone_for_editing,
 )
 from .inlines import ParticipantInline, SubItemInline
 
@@ -94,14 +95,12 @@ class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin,
         return actions
 
     def editing_time_zone(self, request, obj):
+        # The meeting the item is posted to, or the one it belongs to, or the one a link names.
         meeting_id = request.POST.get("meeting") or request.GET.get("meeting")
-        if obj is not None and not (request.method == "POST" and meeting_id):
-            return obj.meeting.time_zone
-        if meeting_id and str(meeting_id).isdigit():
-            meeting = Meeting.objects.filter(pk=meeting_id).only("time_zone").first()
-            if meeting:
-                return meeting.time_zone
-        return Meeting._meta.get_field("time_zone").default
+        meeting = obj.meeting if obj is not None else None
+        if str(meeting_id).isdigit() and (obj is None or request.method == "POST"):
+            meeting = Meeting.objects.filter(pk=meeting_id).only("time_zone").first() or meeting
+        return zone_for_editing(request, meeting)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and obj.parent_id is None:

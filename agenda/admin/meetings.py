@@ -23,7 +23,7 @@ from ..models import (
     Meeting,
     MeetingDocument,
 )
-from ..zones import is_time_zone, time_zone_choices
+from ..zones import time_zone_choices
 from .common import (
     HTTPS_URLS,
     ConferenceScopedMixin,
@@ -32,6 +32,7 @@ from .common import (
     action_page,
     label_times,
     local_span,
+    zone_for_editing,
 )
 from .inlines import TopicRowInline
 
@@ -132,10 +133,7 @@ class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, Tr
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def editing_time_zone(self, request, obj):
-        name = request.POST.get("time_zone", "")
-        if request.method == "POST" and is_time_zone(name):
-            return name
-        return obj.time_zone if obj else Meeting._meta.get_field("time_zone").default
+        return zone_for_editing(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
