@@ -69,7 +69,7 @@ def restart_content_version() -> None:
 def cached_answer(
     name: str,
     build: Callable[[], bytes | None],
-    modified: Callable[[bytes], datetime | None] = lambda body: None,
+    modified: Callable[[bytes], datetime | None] | None = None,
 ) -> CachedAnswer | None:
     """Return the answer `name` (a page, feed or printout), building it with `build` when the cache lacks it.
 
@@ -87,6 +87,8 @@ def cached_answer(
         if body is None:
             return None
         digest = hashlib.sha256(body).hexdigest()[:32]
-        answer = CachedAnswer(body=body, etag=f'"{digest}"', modified_at=modified(body) or timezone.now())
+        answer = CachedAnswer(
+            body=body, etag=f'"{digest}"', modified_at=(modified and modified(body)) or timezone.now()
+        )
         cache.set(key, answer, ANSWER_CACHE_SECONDS)
     return answer

@@ -373,7 +373,7 @@ def event_or_none(meeting: Meeting, build, *arguments) -> Event | None:
     Forms, imports and restores keep such rows out; this is for one written some other
     way, so that it never takes the whole series feed down.
     """
-    if not (validators.is_calendar_time(meeting.starts_at) and validators.is_calendar_time(meeting.ends_at)):
+    if not validators.is_calendar_time(meeting.starts_at, meeting.ends_at):
         logger.error("Meeting %s left out of the series feed: its dates are out of range.", meeting.pk)
         return None
     try:

@@ -50,26 +50,28 @@ def touch_items(condition: Q) -> None:
 
 def agenda_item_deleted(instance: AgendaItem, **kwargs) -> None:
     # Its topic's and meeting's events listed it; no row of theirs changed.
-    touch_items(Q(pk=instance.parent_id))
-    Meeting.objects.filter(pk=instance.meeting_id).update(updated_at=timezone.now())
+    now = timezone.now()
+    AgendaItem.objects.filter(pk=instance.parent_id).update(updated_at=now)
+    Meeting.objects.filter(pk=instance.meeting_id).update(updated_at=now)
 
 
-def participant_changed(instance: AgendaParticipant, raw: bool = False, **kwargs) -> None:
-    if raw:
-        return  # loaded as it was saved (a restore): its dates are the backup's
-    touch_items(Q(pk=instance.item_id))
+def touching(items_showing):
+    """A signal handler that marks as modified the items `items_showing(instance)` selects."""
+
+    def handler(instance, raw: bool = False, **kwargs) -> None:
+        if not raw:  # a row loaded as it was saved (a restore) keeps the backup's dates
+            touch_items(items_showing(instance))
+
+    return handler
 
 
-def person_changed(instance: Person, raw: bool = False, **kwargs) -> None:
-    if raw:
-        return
-    touch_items(Q(participants__person=instance))
-
-
-def organisation_changed(instance: Organisation, raw: bool = False, **kwargs) -> None:
-    if raw:
-        return
-    touch_items(Q(participants__organisation=instance) | Q(participants__person__organisation=instance))
+participant_changed = touching(lambda participant: Q(pk=participant.item_id))
+person_changed = touching(lambda person: Q(participants__person=person))
+organisation_changed = touching(
+    lambda organisation: (
+        Q(participants__organisation=organisation) | Q(participants__person__organisation=organisation)
+    )
+)
 
 
 def connect() -> None:

@@ -39,8 +39,9 @@ LARGEST_NUMBER = 2**31 - 1
 validate_number_bound = MaxValueValidator(LARGEST_NUMBER)
 
 
-def is_calendar_time(value: datetime | None) -> bool:
-    return value is None or EARLIEST_YEAR <= value.year <= LATEST_YEAR
+def is_calendar_time(*values: datetime | None) -> bool:
+    """Whether each of `values` (None for a time not set) is within the years meetings are held in."""
+    return all(value is None or EARLIEST_YEAR <= value.year <= LATEST_YEAR for value in values)
 
 
 def validate_calendar_year(value: datetime) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import access, history
+from .. import access, history, zones
 from ..models import (
     AgendaItem,
     Meeting,
@@ -62,7 +61,7 @@ class MeetingTimeZoneMixin:
 
     def rendered_in_meeting_zone(self, request, object_id, view) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id)) if object_id else None
-        with timezone.override(zoneinfo.ZoneInfo(self.editing_time_zone(request, obj))):
+        with timezone.override(zones.zone(self.editing_time_zone(request, obj))):
             response = view()
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()

@@ -319,7 +319,7 @@ class Meeting(EditVersioned, CalendarVersioned):
         return load_agendas([self])[self.pk]
 
     def clean(self) -> None:
-        if not (validators.is_calendar_time(self.starts_at) and validators.is_calendar_time(self.ends_at)):
+        if not validators.is_calendar_time(self.starts_at, self.ends_at):
             return  # the field says so; times that far out can't be compared in any zone
         errors: dict[str, list[str]] = {}
         if self.starts_at and self.ends_at:
@@ -340,13 +340,9 @@ class Meeting(EditVersioned, CalendarVersioned):
                 merge_errors(
                     errors, {"venue": gettext("A meeting in person needs its venue before it is published.")}
                 )
-        agenda_readable = is_time_zone(self.time_zone)  # else the field says so, and no time can be shown
-        if (
-            self.status == self.Status.PUBLISHED
-            and not self.agenda_checked_together
-            and not errors
-            and agenda_readable
-        ):
+        # With an unknown zone the field says so, and no time of the agenda can be shown.
+        agenda_to_check = self.status == self.Status.PUBLISHED and not self.agenda_checked_together
+        if agenda_to_check and not errors and is_time_zone(self.time_zone):
             problems = self.agenda_problems()
             if problems:
                 merge_errors(
@@ -635,7 +631,7 @@ class AgendaItem(EditVersioned, CalendarVersioned):
     def clean(self) -> None:
         if not self.meeting_id:
             return
-        if not (validators.is_calendar_time(self.starts_at) and validators.is_calendar_time(self.ends_at)):
+        if not validators.is_calendar_time(self.starts_at, self.ends_at):
             return  # the field says so; times that far out can't be compared in any zone
         meeting = self.meeting
         parent = self.parent if self.parent_id else None

@@ -68,7 +68,7 @@ def serve(
         f"{request.get_host()}:{translation.get_language()}:{name}",
         build,
         # A calendar was last modified when its newest event was, whatever else changed since.
-        ical.last_modified if content_type == ICAL_CONTENT_TYPE else lambda body: None,
+        ical.last_modified if content_type == ICAL_CONTENT_TYPE else None,
     )
     if answer is None:
         raise Http404
