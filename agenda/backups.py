@@ -29,6 +29,7 @@ from uuid import UUID
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, models, transaction
@@ -618,5 +619,9 @@ def restore_backup(backup: Backup) -> int:
         if previous.exists():
             previous.rename(media)
         raise
+    finally:
+        # Emptying the database re-creates the content types under new ids, committed or
+        # rolled back; this process must not keep the ones it cached meanwhile.
+        ContentType.objects.clear_cache()
     shutil.rmtree(previous, ignore_errors=True)
     return len(backup.rows)
