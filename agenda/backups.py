@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalChanges
 
 from .cache import bump_content_version, restart_content_version
-from .models import AgendaItem, AgendaParticipant, Conference, Meeting, Organisation, Person
+from .models import AgendaItem, AgendaParticipant, Conference, Meeting, Organisation, Person, agenda_problems
 from .models.registrations import MAX_DOCUMENT_BYTES
 
 MEETING_FORMAT = "plenary-meeting"
@@ -295,8 +295,6 @@ def import_meeting(data: bytes) -> Meeting:
         )
     meeting = Meeting(**meeting_data)
     meeting.title = meeting.title_es
-    # Its agenda is not in yet: judged whole once it is, below.
-    meeting.agenda_checked_together = True
     checked(meeting, _("meeting"), exclude=["conferences", "organisers"])
     meeting.save()
     meeting.conferences.set(
@@ -325,18 +323,11 @@ def import_meeting(data: bytes) -> Meeting:
             if parent_uuid not in by_uuid:
                 refuse(where, _("its topic must come before it in the file"))
             item.parent = by_uuid[parent_uuid]
-        # Its own rules here; overlaps with its siblings once, for the whole agenda, below
-        # (item by item, each check would read every sibling saved before it).
-        item.siblings_checked_together = True
+        # Its own rules here; how it sits among the others once, for the whole agenda, below.
         checked(item, where, exclude=["meeting"])
         item.save()
         by_uuid[str(item.uuid)] = item
         items.append((item, item_entry, where))
-
-    problems = meeting.agenda_problems([item for item, _entry, _where in items])
-    # A draft may come without its agenda yet; whatever agenda comes must hold together.
-    if problems and (items or meeting.status == Meeting.Status.PUBLISHED):
-        refuse(_("agenda"), " ".join(problems))
 
     for item, item_entry, where in items:
         for number, participant_entry in enumerate(
@@ -361,6 +352,9 @@ def import_meeting(data: bytes) -> Meeting:
             )
             checked(participant, here)
             participant.save()
+    problems = agenda_problems(meeting, [item for item, _entry, _where in items])
+    if problems:
+        refuse(_("agenda"), " ".join(problems))
     bump_content_version()
     return meeting
 
@@ -561,8 +555,6 @@ def invalid_rows(limit: int = 5) -> list[str]:
     for model in checked_models:
         rows = model.objects.select_related(*ROWS_JUDGED_WITH.get(model, ()))
         for row in rows.iterator(chunk_size=2000):
-            # Overlaps are judged once per meeting, by the meeting's own rules, not once per item.
-            row.siblings_checked_together = row.sub_items_checked_together = True
             try:
                 row.full_clean()
             except ValidationError as error:
@@ -573,6 +565,21 @@ def invalid_rows(limit: int = 5) -> list[str]:
         # items): rows below an invalid one would be judged by it, so the check stops here.
         if problems:
             return problems
+    return agenda_problems_of_every_meeting(limit)
+
+
+def agenda_problems_of_every_meeting(limit: int) -> list[str]:
+    items_of: dict[int, list[AgendaItem]] = {}
+    for item in AgendaItem.objects.order_by("meeting_id", "pk").iterator(chunk_size=2000):
+        items_of.setdefault(item.meeting_id, []).append(item)
+    problems = []
+    for meeting in Meeting.objects.all():
+        problems.extend(
+            f"agenda.meeting {meeting.pk}: {problem[:300]}"
+            for problem in agenda_problems(meeting, items_of.get(meeting.pk, []))
+        )
+        if len(problems) >= limit:
+            return problems[:limit]
     return problems
 
 

@@ -17,9 +17,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from . import access, history, live
-from .models import AgendaItem, LiveEvent, Meeting
+from .models import AgendaItem, LiveEvent, Meeting, agenda_problems
 from .scheduling import MAX_SHIFT_MINUTES
-from .validators import overlap_messages
 
 
 class EditVersionForm(forms.ModelForm):
@@ -144,10 +143,6 @@ class MeetingForm(EditVersionForm):
     # The user saving, set by the admin: a meeting must stay one of their conferences'.
     editor = None
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.agenda_checked_together = True
-
     def clean_conferences(self):
         conferences = self.cleaned_data["conferences"]
         if self.editor is not None and not access.covers(self.editor, conferences):
@@ -158,56 +153,61 @@ class MeetingForm(EditVersionForm):
         return conferences
 
 
-class TopicForm(AgendaItemForm):
-    """A topic's own admin form, whose sub-items the inline rows' formset checks."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.sub_items_checked_together = True
-
-
 class AgendaRowsFormSet(BaseInlineFormSet):
-    """Agenda rows of one meeting or one topic, checked together before any is saved.
+    """Agenda rows of one meeting or one topic, judged with the whole agenda before any is saved.
 
-    Each row passes its own rules as it is cleaned; overlaps between rows and,
-    when the meeting is being published, the whole agenda are checked here on
-    the unsaved values, so that moving two items in one save is judged by
-    where both end up.
+    Each row passes its own rules as it is cleaned; then the agenda as it would
+    be after this save (the stored rows, these rows' unsaved values in their
+    place, the meeting or topic of the page as edited) goes to
+    `agenda_problems()`, so that moving two items in one save is judged by
+    where both end up. Every item page and meeting page has one of these.
     """
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
-        form.instance.siblings_checked_together = True
         if isinstance(self.instance, AgendaItem):
             form.instance.meeting = self.instance.meeting
         return form
 
-    def kept_rows(self) -> list[AgendaItem]:
-        return [
+    def proposed_agenda(self, meeting: Meeting) -> list[AgendaItem]:
+        rows = [
             form.instance
             for form in self.forms
             if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
         ]
+        if isinstance(self.instance, AgendaItem):
+            rows.append(self.instance)
+        replaced = {row.pk for row in rows if row.pk} | {
+            form.instance.pk for form in self.deleted_forms if form.instance.pk
+        }
+        if not meeting.pk:
+            return rows
+        return [*(item for item in meeting.agenda_items.all() if item.pk not in replaced), *rows]
 
     def clean(self):
         super().clean()
-        if any(self.errors):
-            return
+        if any(self.errors) or not self.page_row_is_valid():
+            return  # each form shows its own row's errors first
         meeting = self.instance if isinstance(self.instance, Meeting) else self.instance.meeting
-        rows = self.kept_rows()
-        problems = overlap_messages(rows, meeting.time_zone)
-        if not problems and isinstance(self.instance, Meeting) and meeting.status == Meeting.Status.PUBLISHED:
-            in_form = {form.instance.pk for form in self.forms if form.instance.pk}
-            others = (
-                [item for item in meeting.agenda_items.all() if item.pk not in in_form] if meeting.pk else []
-            )
+        problems = agenda_problems(meeting, self.proposed_agenda(meeting))
+        if problems and meeting.status == Meeting.Status.PUBLISHED:
             problems = [
                 _("The agenda must be valid before the meeting is published: %(problem)s")
                 % {"problem": problem}
-                for problem in meeting.agenda_problems([*rows, *others])
+                for problem in problems
             ]
         if problems:
             raise ValidationError(problems)
+
+    def page_row_is_valid(self) -> bool:
+        """Whether the meeting or item of the page, as edited, passes its own rules."""
+        if isinstance(self.instance, AgendaItem) and not self.instance.meeting_id:
+            return False
+        try:
+            self.instance.clean()
+        except ValidationError:
+            return False
+        return True
 
     def save_new(self, form, commit=True):
         if isinstance(self.instance, AgendaItem):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from .cache import bump_content_version
-from .models import AgendaItem, AgendaParticipant, Meeting
+from .models import AgendaItem, AgendaParticipant, Meeting, agenda_problems
 
 # A shift of more than a day is a new date, not a delay: duplicate the meeting instead.
 MAX_SHIFT_MINUTES = 24 * 60
@@ -69,7 +69,7 @@ def shift_items(item: AgendaItem, minutes: int) -> list[AgendaItem]:
         meeting.ends_at = last_end_after
         meeting_changed = True
 
-    problems = meeting.agenda_problems(items)
+    problems = agenda_problems(meeting, items)
     if problems:
         raise ValidationError(problems, code="invalid_shift")
     now = timezone.now()
@@ -155,6 +155,9 @@ def duplicate_meeting(meeting: Meeting, *, on: date, title: str | None = None) -
             )
             for participant in participants
         )
+    problems = agenda_problems(copy, list(new_ids.values()))
+    if problems:
+        raise ValidationError(problems, code="invalid_copy")
     return copy
 
 
@@ -172,6 +175,17 @@ def set_status(meeting: Meeting, status: str) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.status = status
     meeting.full_clean()
+    problems = agenda_problems(meeting, list(meeting.agenda_items.all()))
+    if problems and status == Meeting.Status.PUBLISHED:
+        raise ValidationError(
+            {
+                "status": [
+                    _("The agenda must be valid before the meeting is published: %(problem)s")
+                    % {"problem": problem}
+                    for problem in problems
+                ]
+            }
+        )
     # Saving raises every item's SEQUENCE when the status changed (Meeting.save).
     meeting.save(update_fields=["status", "updated_at"])
     return meeting

@@ -139,9 +139,10 @@ def item_post(item: AgendaItem, **fields) -> dict[str, str]:
                 f"{prefix}-position": str(participant.position),
             }
         )
-    if item.parent_id is None:
-        children = list(item.sub_items.all())
-        data.update(management_form("sub_items", len(children), len(children)))
+    # Every item page posts the sub-items' management form; only a topic's has rows.
+    children = list(item.sub_items.all()) if item.parent_id is None else []
+    data.update(management_form("sub_items", len(children), len(children)))
+    if children:
         for index, child in enumerate(children):
             prefix = f"sub_items-{index}"
             data.update(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from agenda.models import AgendaItem, AgendaParticipant, LiveEvent, Meeting, Organisation, Person
 
-from .admin_posts import item_post, meeting_post, split
+from .admin_posts import item_post, management_form, meeting_post, split
 from .factories import AgendaItemFactory, MeetingFactory, at, staff_user
 
 
@@ -52,10 +52,8 @@ def add_item(client: Client, meeting: Meeting):
             **split("starts_at", day, "09:30:00"),
             **split("ends_at", day, "09:45:00"),
             "title_es": "Punto añadido",
-            "participants-TOTAL_FORMS": "0",
-            "participants-INITIAL_FORMS": "0",
-            "participants-MIN_NUM_FORMS": "0",
-            "participants-MAX_NUM_FORMS": "1000",
+            **management_form("participants", 0, 0),
+            **management_form("sub_items", 0, 0),
         },
     )
     return response, meeting.agenda_items.filter(title_es="Punto añadido").exists()

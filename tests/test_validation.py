@@ -101,6 +101,24 @@ def test_topic_shrunk_past_its_sub_items_is_refused(secretariat_client, meeting)
     assert_refused(response, "Termina después de su tema «Tema 1» (09:00–09:05 GMT-6).", before)
 
 
+def test_topic_moved_on_the_meeting_page_is_judged_with_its_stored_sub_items(secretariat_client, meeting):
+    before = snapshot()
+    response = post_meeting(
+        secretariat_client, meeting, rows=rows(meeting, t1={"start": "09:05", "end": "09:15"})
+    )
+    assert_refused(response, "«Presentación»: Empieza antes de su tema «Tema 1» (09:05–09:15 GMT-6).", before)
+
+
+def test_topic_and_its_sub_item_shrunk_in_one_save_are_judged_by_where_both_end(secretariat_client, meeting):
+    url = reverse("admin:agenda_agendaitem_change", args=[topic(meeting, 1).pk])
+    response = secretariat_client.post(
+        url, item_post(topic(meeting, 1), end="09:05", **{"sub_items-0-ends_at_1": "09:05:00"})
+    )
+    assert response.status_code == 302
+    sub_item = meeting.agenda_items.get(title="Presentación")
+    assert (topic(meeting, 1).ends_at, sub_item.ends_at) == (at(5), at(5))
+
+
 def test_overlapping_items_are_refused(secretariat_client, meeting):
     before = snapshot()
     new = [{"start": "09:10", "end": "09:20", "title": "Receso"}]

@@ -127,6 +127,19 @@ class SubItemInline(AgendaRowInline):
     fields = [f for f in AgendaRowInline.fields if f not in ("sub_item_summary", "shift_link")]
     readonly_fields = ["participant_summary"]
 
+    # Without rows it renders only its management form (see AgendaRowsFormSet).
+    template = "admin/agenda/sub_item_inline.html"
+
+    def get_max_num(self, request, obj=None, **kwargs):
+        return super().get_max_num(request, obj, **kwargs) if self.holds_sub_items(obj) else 0
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return super().get_extra(request, obj, **kwargs) if self.holds_sub_items(obj) else 0
+
+    @staticmethod
+    def holds_sub_items(obj: AgendaItem | None) -> bool:
+        return obj is not None and obj.parent_id is None
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None:

@@ -12,11 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from .. import access, scheduling
-from ..forms import (
-    AgendaItemForm,
-    ShiftForm,
-    TopicForm,
-)
+from ..forms import AgendaItemForm, ShiftForm
 from ..models import (
     AgendaItem,
     AgendaParticipant,
@@ -68,10 +64,9 @@ class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin,
         "updated_at",
     ]
 
-    def get_inlines(self, request, obj):
-        if obj is not None and obj.parent_id is None:
-            return [SubItemInline, ParticipantInline]
-        return [ParticipantInline]
+    # Every item page has the sub-items' formset: it is what judges the whole agenda on save
+    # (on a sub-item's page or a new item's, it has no rows and shows nothing).
+    inlines = [SubItemInline, ParticipantInline]
 
     def has_delete_permission(self, request, obj=None):
         # A published meeting's topics are events in calendars: cancel one instead.
@@ -103,8 +98,6 @@ class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin,
         return zone_for_editing(request, meeting)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None and obj.parent_id is None:
-            kwargs["form"] = TopicForm
         form = super().get_form(request, obj, change=change, **kwargs)
         label_times(form, self.editing_time_zone(request, obj), obj.meeting.starts_at if obj else None)
         if obj is not None and "parent" in form.base_fields:

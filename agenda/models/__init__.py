@@ -8,6 +8,7 @@ from .meetings import (
     CalendarVersioned,
     Meeting,
     MeetingQuerySet,
+    agenda_problems,
     load_agendas,
     to_roman,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "PresidencyQuerySet",
     "Registration",
     "StaffProfile",
+    "agenda_problems",
     "load_agendas",
     "to_roman",
 ]

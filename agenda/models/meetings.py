@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from .. import validators
 from ..validators import merge_errors, raise_if_errors
-from ..zones import gmt_label, is_time_zone
+from ..zones import gmt_label
 from .people import Conference, Country, Organisation, Person, Presidency
 
 
@@ -340,62 +340,7 @@ class Meeting(EditVersioned, CalendarVersioned):
                 merge_errors(
                     errors, {"venue": gettext("A meeting in person needs its venue before it is published.")}
                 )
-        # With an unknown zone the field says so, and no time of the agenda can be shown.
-        agenda_to_check = self.status == self.Status.PUBLISHED and not self.agenda_checked_together
-        if agenda_to_check and not errors and is_time_zone(self.time_zone):
-            problems = self.agenda_problems()
-            if problems:
-                merge_errors(
-                    errors,
-                    [
-                        (
-                            "status",
-                            gettext("The agenda must be valid before the meeting is published: %(problem)s")
-                            % {"problem": problem},
-                        )
-                        for problem in problems
-                    ],
-                )
         raise_if_errors(errors)
-
-    # Set where the agenda's unsaved rows are checked with the meeting (the admin's inline).
-    agenda_checked_together = False
-
-    def agenda_problems(self, items: list[AgendaItem] | None = None) -> list[str]:
-        """Return what is wrong with the agenda as a whole, in the secretariat's words.
-
-        `items` replaces the stored agenda, so a set of unsaved changes can be
-        checked together before any of them is written.
-        """
-        if items is None:
-            items = list(self.agenda_items.all()) if self.pk else []
-        if not items:
-            return [gettext("it has no items.")]
-        problems = []
-        by_parent: dict[int | None, list[AgendaItem]] = {}
-        by_id = {item.pk: item for item in items if item.pk}
-        for item in items:
-            by_parent.setdefault(item.parent_id, []).append(item)
-        for item in items:
-            parent = by_id.get(item.parent_id) if item.parent_id else None
-            for message in item.own_errors(meeting=self, parent=parent):
-                problems.append(f"«{item.title}»: {message}")
-        for siblings in by_parent.values():
-            problems.extend(validators.overlap_messages(siblings, self.time_zone))
-        if self.pk:
-            held = set(Presidency.objects.on(self.local_date).values_list("conference_id", flat=True))
-            unresolved = (
-                AgendaParticipant.objects.filter(item__meeting=self, presidency_of__isnull=False)
-                .exclude(presidency_of__in=held)
-                .select_related("item", "presidency_of")
-            )
-            for participant in unresolved:
-                problems.append(
-                    f"«{participant.item.title}»: "
-                    + gettext("no country holds the pro-tempore presidency of %(conference)s on %(day)s.")
-                    % {"conference": participant.presidency_of.acronym, "day": self.local_date.isoformat()}
-                )
-        return problems
 
 
 def load_agendas(meetings: Sequence[Meeting]) -> dict[int, list[AgendaItem]]:
@@ -573,20 +518,12 @@ class AgendaItem(EditVersioned, CalendarVersioned):
             )
         return "; ".join(lines)
 
-    def own_errors(self, *, meeting: Meeting, parent: AgendaItem | None) -> list[str]:
-        """Return the messages of the rules this item breaks on its own, without field names."""
-        try:
-            self.check_own_rules(meeting=meeting, parent=parent)
-        except ValidationError as error:
-            return [message for messages in error.message_dict.values() for message in messages]
-        return []
-
-    def check_own_rules(self, *, meeting: Meeting, parent: AgendaItem | None) -> None:
-        for field in ("starts_at", "ends_at"):
-            try:
-                validators.validate_calendar_year(getattr(self, field))
-            except ValidationError as error:
-                raise ValidationError({field: error}) from None
+    def clean(self) -> None:
+        """Judge this row alone; how it sits among the others is `agenda_problems()`'s to judge."""
+        if not self.meeting_id or not validators.is_calendar_time(self.starts_at, self.ends_at):
+            return  # the field says so; times that far out can't be compared in any zone
+        meeting = self.meeting
+        parent = self.parent if self.parent_id or AgendaItem.parent.is_cached(self) else None
         errors: dict[str, list[str]] = {}
         has_start, has_end = self.starts_at is not None, self.ends_at is not None
         if parent is None and not (has_start and has_end):
@@ -597,6 +534,8 @@ class AgendaItem(EditVersioned, CalendarVersioned):
         elif has_start != has_end:
             field = "ends_at" if has_start else "starts_at"
             merge_errors(errors, {field: gettext("Give both the start and the end, or neither.")})
+        if parent is not None and parent.meeting_id and parent.meeting_id != self.meeting_id:
+            merge_errors(errors, {"parent": gettext("The topic belongs to another meeting.")})
         if parent is not None and parent.parent_id is not None:
             merge_errors(errors, {"parent": gettext("A sub-item cannot hold sub-items: choose a topic.")})
         if parent is not None and parent.pk and self.pk and parent.pk == self.pk:
@@ -610,58 +549,69 @@ class AgendaItem(EditVersioned, CalendarVersioned):
                     self, meeting.starts_at, meeting.ends_at, gettext("the meeting"), meeting.time_zone
                 ),
             )
-            if parent is not None and parent.starts_at and parent.ends_at:
-                merge_errors(
-                    errors,
-                    validators.containment_errors(
-                        self,
-                        parent.starts_at,
-                        parent.ends_at,
-                        gettext("its topic “%(topic)s”") % {"topic": parent.title},
-                        meeting.time_zone,
-                    ),
-                )
         raise_if_errors(errors)
 
-    # Set by a formset or a scheduling function that checks several unsaved rows
-    # together: the stored siblings or sub-items would be stale for the check.
-    siblings_checked_together = False
-    sub_items_checked_together = False
 
-    def clean(self) -> None:
-        if not self.meeting_id:
-            return
-        if not validators.is_calendar_time(self.starts_at, self.ends_at):
-            return  # the field says so; times that far out can't be compared in any zone
-        meeting = self.meeting
-        parent = self.parent if self.parent_id else None
-        if parent is not None and parent.meeting_id != self.meeting_id:
-            raise_if_errors({"parent": [gettext("The topic belongs to another meeting.")]})
-        self.check_own_rules(meeting=meeting, parent=parent)
-        errors: dict[str, list[str]] = {}
-        if self.pk and self.starts_at and self.ends_at and not self.sub_items_checked_together:
-            outside = [
-                child
-                for child in self.sub_items.exclude(starts_at=None)
-                if child.starts_at < self.starts_at or child.ends_at > self.ends_at
-            ]
-            if outside:
-                merge_errors(
-                    errors,
-                    {
-                        "ends_at": gettext("Sub-items would fall outside this topic: %(items)s.")
-                        % {"items": ", ".join(f"«{child.title}»" for child in outside)}
-                    },
-                )
-        if not self.siblings_checked_together and self.starts_at:
-            siblings = [
-                sibling
-                for sibling in AgendaItem.objects.filter(meeting_id=self.meeting_id, parent_id=self.parent_id)
-                if sibling.pk != self.pk
-            ]
-            messages = validators.overlap_messages([*siblings, self], meeting.time_zone)
-            merge_errors(errors, [("starts_at", message) for message in messages])
-        raise_if_errors(errors)
+def agenda_problems(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
+    """Return what is wrong with `items` as the whole agenda of `meeting`, in the secretariat's words.
+
+    `items` is the agenda as it would be after a write: every row of the
+    meeting, unsaved changes in place of the stored values, deleted rows left
+    out. Every path that writes agenda rows (the admin's forms, shifting,
+    importing, publishing) calls this before it saves, so a rule between rows
+    is written once: each row's own rules (`AgendaItem.clean()`, judged here
+    against the meeting as it would be), sub-items inside their topic, no
+    overlapping siblings, and, for a published meeting, an agenda that is
+    there and whose presidencies resolve on its date.
+    """
+    if not items:
+        return [gettext("it has no items.")] if meeting.status == Meeting.Status.PUBLISHED else []
+    by_id = {item.pk: item for item in items if item.pk}
+    problems: list[str] = []
+    siblings: dict[int | None, list[AgendaItem]] = {}
+    for item in items:
+        item.meeting = meeting
+        if item.parent_id in by_id:
+            item.parent = by_id[item.parent_id]
+        topic = item.parent if item.parent_id or AgendaItem.parent.is_cached(item) else None
+        siblings.setdefault(id(topic) if topic is not None else None, []).append(item)
+        try:
+            for field in ("starts_at", "ends_at"):
+                validators.validate_calendar_year(getattr(item, field))
+            item.clean()
+        except ValidationError as error:
+            problems.extend(f"«{item.title}»: {message}" for message in error.messages)
+            continue
+        if topic is not None and item.starts_at and topic.starts_at and topic.ends_at:
+            outside = validators.containment_errors(
+                item,
+                topic.starts_at,
+                topic.ends_at,
+                gettext("its topic “%(topic)s”") % {"topic": topic.title},
+                meeting.time_zone,
+            )
+            problems.extend(f"«{item.title}»: {message}" for message in outside.values())
+    for group in siblings.values():
+        problems.extend(validators.overlap_messages(group, meeting.time_zone))
+    if meeting.pk and meeting.status == Meeting.Status.PUBLISHED:
+        problems.extend(unresolved_presidencies(meeting))
+    return problems
+
+
+def unresolved_presidencies(meeting: Meeting) -> list[str]:
+    """Return a problem for each "PPT …" role whose conference no country presides on the meeting's date."""
+    held = set(Presidency.objects.on(meeting.local_date).values_list("conference_id", flat=True))
+    unresolved = (
+        AgendaParticipant.objects.filter(item__meeting=meeting, presidency_of__isnull=False)
+        .exclude(presidency_of__in=held)
+        .select_related("item", "presidency_of")
+    )
+    return [
+        f"«{participant.item.title}»: "
+        + gettext("no country holds the pro-tempore presidency of %(conference)s on %(day)s.")
+        % {"conference": participant.presidency_of.acronym, "day": meeting.local_date.isoformat()}
+        for participant in unresolved
+    ]
 
 
 class AgendaParticipant(models.Model):

@@ -2,6 +2,7 @@
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from agenda.models import AgendaItem
 
@@ -101,7 +102,10 @@ def test_secretary_sees_why_an_overlapping_item_is_refused(secretary, live_seed,
     start.clear()
     start.send_keys("10:30")
     browser.find_element(By.NAME, "_save").click()
-    errors = browser.find_element(By.CSS_SELECTOR, ".errorlist").text
+    # The agenda's verdict sits with the rows' formset, further down the page that comes back.
+    errors = (
+        WebDriverWait(browser, 10).until(lambda page: page.find_element(By.CSS_SELECTOR, ".errorlist")).text
+    )
     assert "«Cierre y Conclusiones» (10:30–11:00 GMT-6) se superpone con «TEMA 2." in errors
     screenshot("admin-overlap-refused")
     assert AgendaItem.objects.get(pk=cierre.pk).starts_at == cierre.starts_at
