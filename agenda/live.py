@@ -231,6 +231,27 @@ class Projection:
             return None
         return current.clock.allotted - elapsed(current.clock, self.state, self.now)
 
+    @property
+    def holds_until(self) -> datetime | None:
+        """Until when this projection holds with no new action (None: until the next action).
+
+        Projected times follow `now` only once the clock has caught up with the
+        plan: before the meeting, from the first planned start; while an item
+        runs, from the end of its time (and at once while paused, the pause
+        pushing everything after it). From then on they move minute by minute.
+        """
+        state, now = self.state, self.now
+        if state.ended_at or not self.items:
+            return None
+        current = state.current
+        if state.started_at is None:
+            caught_up = self.items[0].clock.planned_start
+        elif current is not None and not state.paused_since:
+            caught_up = current.actual_start + current.allotted + current.paused
+        else:
+            caught_up = now
+        return caught_up if now < caught_up else now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
 
 def elapsed(clock: ItemClock, state: Replay, now: datetime) -> timedelta:
     """Time spent on an item so far, pauses left out."""
@@ -270,36 +291,42 @@ def project(state: Replay, now: datetime) -> Projection:
     return projection
 
 
-def snapshot(state: Replay) -> dict:
-    """The clock as plain data for the live page's script: no `now` in it, so it can be cached.
+def snapshot(projection: Projection) -> dict:
+    """What the live page's script shows, as plain data: the projection is the server's alone.
 
-    Times are milliseconds since the epoch; the script adds the server's time
-    (sent apart, in a header) and counts down on its own between polls.
+    Times are milliseconds since the epoch. The script only counts down:
+    `countdown_to` is when the running item's time is up (while paused,
+    `paused_remaining_ms` stays put), measured against the server's time,
+    which travels apart in a header. Cache it until `projection.holds_until`.
     """
 
     def ms(moment: datetime | None) -> int | None:
         return round(moment.timestamp() * 1000) if moment else None
 
+    state, current, next_row = projection.state, projection.current, projection.next
+    remaining = projection.remaining
+    paused = remaining is not None and state.paused_since is not None
+    running = remaining is not None and not paused
     return {
         "status": state.status,
         "version": state.version,
-        "started_at": ms(state.started_at),
-        "ended_at": ms(state.ended_at),
-        "paused_since": ms(state.paused_since),
-        "current": str(state.current.item.uuid) if state.current else None,
+        "current": str(current.item.uuid) if current else None,
+        "next": str(next_row.item.uuid) if next_row else None,
+        "countdown_to": ms(projection.now + remaining) if running else None,
+        "paused_remaining_ms": round(remaining.total_seconds() * 1000) if paused else None,
+        "delay_minutes": projection.delay_minutes if state.status != "not_started" else None,
         "items": [
             {
-                "id": str(clock.item.uuid),
-                "title": clock.item.title,
-                "participants": clock.item.participants_text(),
-                "planned_start": ms(clock.planned_start),
-                "planned_end": ms(clock.planned_end),
-                "allotted_seconds": round(clock.allotted.total_seconds()),
-                "actual_start": ms(clock.actual_start),
-                "actual_end": ms(clock.actual_end),
-                "paused_seconds": round(clock.paused.total_seconds()),
+                "id": str(row.item.uuid),
+                "title": row.item.title,
+                "participants": row.item.participants_text(),
+                "status": row.status if state.status != "not_started" else None,
+                "start": ms(row.start),
+                "end": ms(row.end),
+                "moved": row.moved and state.status != "not_started",
+                "allotted_seconds": round(row.clock.allotted.total_seconds()),
             }
-            for clock in state.items
+            for row in projection.items
         ],
     }
 

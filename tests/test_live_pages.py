@@ -3,11 +3,13 @@
 import csv
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from agenda import live
 from agenda.models import AgendaItem, LiveEvent, Meeting
@@ -113,6 +115,42 @@ def test_polling_the_live_state_reads_only_the_content_version(
         for _ in range(5):
             client.get(STATE)
             client.get(STATE, HTTP_IF_NONE_MATCH=first["ETag"])
+
+
+def test_live_state_carries_the_servers_projection_and_holds_until_the_clock_moves_it(
+    client, seed_meeting, monkeypatch, django_capture_on_commit_callbacks
+):
+    def ms(moment) -> int:
+        return round(moment.timestamp() * 1000)
+
+    def poll_at(moment, etag=None):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return client.get(STATE, **({"HTTP_IF_NONE_MATCH": etag} if etag else {}))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live.start_meeting(seed_meeting, by=None, at=t("09:00"))
+    on_time = poll_at(t("09:10") + timedelta(seconds=30))
+    state = json.loads(on_time.content)
+    apertura, tema_1 = state["items"][:2]
+    assert (state["current"], state["next"]) == (apertura["id"], tema_1["id"])
+    assert state["countdown_to"] == ms(t("09:15")) and state["paused_remaining_ms"] is None
+    assert (tema_1["status"], tema_1["start"], tema_1["moved"], state["delay_minutes"]) == (
+        "next",
+        ms(t("09:15")),
+        False,
+        0,
+    )
+    # Nothing moves until Apertura's time is up: the same answer, 304.
+    assert poll_at(t("09:14"), on_time["ETag"]).status_code == 304
+
+    late = poll_at(t("09:20") + timedelta(seconds=30), on_time["ETag"])
+    state = json.loads(late.content)
+    tema_1 = state["items"][1]
+    assert late.status_code == 200
+    assert (tema_1["start"], tema_1["moved"], state["delay_minutes"]) == (ms(t("09:20")), True, 5)
+    assert state["countdown_to"] == ms(t("09:15")), "the browser counts on into the overrun"
+    assert poll_at(t("09:20") + timedelta(seconds=50), late["ETag"]).status_code == 304
+    assert poll_at(t("09:21"), late["ETag"]).status_code == 200
 
 
 def test_drafts_have_no_live_state_or_speaker_view(client, db):

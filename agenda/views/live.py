@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import access, charts, live
+from ..cache import Built, cached_view
 from ..forms import LiveActionForm
 from ..models import Meeting
 from .api import JSON_CONTENT_TYPE, as_json
-from .feeds import public_meeting, serve
+from .feeds import public_meeting
 
 
 def published_meeting_or_404(slug: str) -> Meeting:
@@ -22,14 +23,20 @@ def published_meeting_or_404(slug: str) -> Meeting:
 @require_safe
 def live_state(request: HttpRequest, slug: str) -> HttpResponse:
     """The clock as JSON for the live page's script; the server's time travels in a header."""
-
-    def build() -> bytes | None:
-        meeting = public_meeting(slug)
-        return as_json(live.snapshot(live.load_replay(meeting))) if meeting else None
-
-    response = serve(request, f"live:{slug}", build, content_type=JSON_CONTENT_TYPE, max_age=None)
+    response = live_snapshot(request, slug=slug)
     response["X-Server-Time"] = str(round(timezone.now().timestamp() * 1000))
     return response
+
+
+# Polled every few seconds: always revalidated, 304 until an action or the projection changes.
+@cached_view(content_type=JSON_CONTENT_TYPE, max_age=None)
+def live_snapshot(request: HttpRequest, slug: str) -> Built | None:
+    meeting = public_meeting(slug)
+    if meeting is None:
+        return None
+    # Projected to the minute, so that every copy built within it is the same.
+    projection = live.project(live.load_replay(meeting), timezone.now().replace(second=0, microsecond=0))
+    return Built(as_json(live.snapshot(projection)), holds_until=projection.holds_until)
 
 
 @require_safe

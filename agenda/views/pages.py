@@ -1,18 +1,17 @@
 """The public pages: the meeting list and a meeting's agenda, in the reader's language and zone."""
 
-import time
-from functools import wraps
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property, wraps
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone, translation
-from django.utils.cache import get_conditional_response
-from django.utils.functional import SimpleLazyObject
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import history, live, zones
-from ..cache import cached_answer, content_version
+from ..cache import Built, cached_view, content_version
 from ..forms import TimeZoneForm
 from ..models import Meeting, Registration
 from ..templatetags.agenda_tags import own_path
@@ -24,21 +23,30 @@ VIEWER_ZONE_COOKIE_SECONDS = 365 * 24 * 60 * 60
 
 # What public pages read from their address: the reader's zone and language.
 PAGE_PARAMETERS = {"tz", "lang"}
+# A fragment of a page (the agenda's rows, the concept note…) is kept this long; its key
+# carries the content version, so an edit replaces it at once whatever is left of this.
+FRAGMENT_SECONDS = 24 * 60 * 60
+HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 
 
-def current_minute() -> int:
-    """The minute pages are built for: "upcoming" and the clock's projections change with it."""
-    return int(time.time() // 60)
+def next_minute() -> datetime:
+    """Until when a meeting's page holds: its clock projects to the minute, and the clock window opens."""
+    return timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def cached_for_the_public(view):
-    """Build a public page once per address, language and reader's zone, until a change.
+def reader_zone(request: HttpRequest) -> tuple[str | None, str]:
+    return request.GET.get("tz"), request.COOKIES.get(VIEWER_ZONE_COOKIE, "")
 
-    The key carries the content version (any edit or clock action makes it
-    stale) and the minute, so "upcoming" and the live clock's projections stay
-    current. A signed-in reader, perhaps the secretariat previewing a draft,
-    gets the page built for them alone.
+
+def public_page(view):
+    """A public page: one address per choice, built once by `cache.cached_view`, the reader's zone kept.
+
+    A signed-in reader, perhaps the secretariat previewing a draft, gets the
+    page built for them alone.
     """
+    cached = cached_view(
+        content_type=HTML_CONTENT_TYPE, max_age=None, varies_with=reader_zone, built_apart_for_signed_in=True
+    )(view)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -50,108 +58,105 @@ def cached_for_the_public(view):
                 kept.pop(name)
             path = own_path(request)
             return HttpResponsePermanentRedirect(f"{path}?{kept.urlencode()}" if kept else path)
-        # Only a signed-in reader's session skips the cache; a made-up cookie costs one lookup.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        built: list[HttpResponse] = []
-
-        def build() -> bytes | None:
-            response = view(request, *args, **kwargs)
-            built.append(response)
-            return response.content if response.status_code == 200 else None
-
-        reader = (
-            translation.get_language(),
-            request.get_full_path(),
-            request.COOKIES.get(VIEWER_ZONE_COOKIE, ""),
-        )
-        answer = cached_answer(f"page:{request.get_host()}:{reader}:{current_minute()}", build)
-        if answer is None:
-            return built[0]
-        if built:
-            response = built[0]
-        else:
-            response = HttpResponse(answer.body, content_type="text/html; charset=utf-8")
-            remember_viewer_zone(request, response)
-        response["ETag"] = answer.etag
-        return get_conditional_response(request, etag=answer.etag, response=response)
+        response = cached(request, *args, **kwargs)
+        remember_viewer_zone(request, response)
+        return response
 
     return wrapper
 
 
 @require_safe
-@cached_for_the_public
-def meeting_list(request: HttpRequest) -> HttpResponse:
+@public_page
+def meeting_list(request: HttpRequest) -> Built:
     now = timezone.now()
     meetings = Meeting.objects.public()
-    return render(
-        request,
-        "agenda/meeting_list.html",
-        {
-            "upcoming": meetings.upcoming(now),
-            "past": meetings.past(now),
-            "content_version": content_version(),
-        },
+    upcoming = list(meetings.upcoming(now))
+    html = render_to_string(
+        "agenda/meeting_list.html", {"upcoming": upcoming, "past": meetings.past(now)}, request
     )
+    # The lists change with an edit, or when an upcoming meeting ends.
+    return Built(html.encode(), holds_until=min((meeting.ends_at for meeting in upcoming), default=None))
 
 
 @require_safe
-@cached_for_the_public
-def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
+@public_page
+def meeting_detail(request: HttpRequest, slug: str) -> Built:
     meeting = get_object_or_404(Meeting, slug=slug)
     # Drafts stay hidden from the public; the secretariat may preview them.
     if not meeting.is_public and not request.user.has_perm("agenda.view_meeting"):
         raise Http404
-    return render_meeting_page(request, meeting)
+    return Built(meeting_page(request, meeting), holds_until=next_minute())
 
 
-def render_meeting_page(
+@dataclass
+class MeetingPage:
+    """What the meeting's page shows; the costly parts built only when a fragment the cache lacks asks."""
+
+    meeting: Meeting
+    viewer_zone: str | None
+    now: datetime
+
+    @cached_property
+    def countries(self) -> list[tuple[str, str]]:
+        return self.meeting.member_countries()
+
+    @cached_property
+    def agenda(self) -> list:
+        return self.meeting.agenda()
+
+    @cached_property
+    def live(self) -> live.Projection | None:
+        if not live.concerns_readers(self.meeting, self.now):
+            return None
+        return live.project(live.load_replay(self.meeting, self.agenda), self.now)
+
+    @cached_property
+    def delegations(self) -> list:
+        meeting = self.meeting
+        return zones.delegation_times(meeting.starts_at, meeting.ends_at, meeting.local_date, self.countries)
+
+    @cached_property
+    def zone_form(self) -> TimeZoneForm:
+        return TimeZoneForm(
+            initial={"tz": self.viewer_zone or self.meeting.time_zone},
+            choices=zones.grouped_zone_choices(tuple(self.countries), self.meeting.starts_at),
+        )
+
+    @cached_property
+    def changes(self) -> list:
+        return history.load_changes([self.meeting])[self.meeting.pk]
+
+
+def meeting_page(
     request: HttpRequest, meeting: Meeting, *, registration: Registration | None = None
-) -> HttpResponse:
+) -> bytes:
     """The meeting's page; with a registration, as that participant's private copy of it."""
-    requested = request.GET.get("tz")
-    viewer_zone, refused_zone = zones.choose_viewer_zone(requested, request.COOKIES.get(VIEWER_ZONE_COOKIE))
-    countries = meeting.member_countries()
-    now = timezone.now()
-    # Loaded only when a cached fragment is missing or the clock concerns readers.
-    agenda = SimpleLazyObject(meeting.agenda)
+    viewer_zone, refused_zone = zones.choose_viewer_zone(
+        request.GET.get("tz"), request.COOKIES.get(VIEWER_ZONE_COOKIE)
+    )
+    page = MeetingPage(meeting, viewer_zone, timezone.now())
     documents = [
         document for document in meeting.documents.all() if document.is_public or registration is not None
     ]
-    response = render(
-        request,
+    html = render_to_string(
         "agenda/meeting_detail.html",
         {
+            "page": page,
             "meeting": meeting,
             "registration": registration,
             "documents": documents,
-            "agenda": agenda,
             # Cached fragments of the page are keyed by it, so an edit refreshes them.
             "content_version": content_version(),
-            "live": live.project(live.load_replay(meeting, agenda), now)
-            if live.concerns_readers(meeting, now)
-            else None,
+            "fragment_seconds": FRAGMENT_SECONDS,
+            "live": page.live,
             "viewer": viewer_span(meeting, viewer_zone),
             "refused_zone": refused_zone,
             "shown_zone": viewer_zone or meeting.time_zone,
-            # Both built only when their cached fragment is missing.
-            "delegations": SimpleLazyObject(
-                lambda: zones.delegation_times(
-                    meeting.starts_at, meeting.ends_at, meeting.local_date, countries
-                )
-            ),
-            "zone_form": SimpleLazyObject(
-                lambda: TimeZoneForm(
-                    initial={"tz": viewer_zone or meeting.time_zone},
-                    choices=zones.grouped_zone_choices(tuple(countries), meeting.starts_at),
-                )
-            ),
-            "has_delegations": bool(countries),
-            "changes": SimpleLazyObject(lambda: history.load_changes([meeting])[meeting.pk]),
+            "has_delegations": bool(page.countries),
         },
+        request,
     )
-    remember_viewer_zone(request, response)
-    return response
+    return html.encode()
 
 
 def remember_viewer_zone(request: HttpRequest, response: HttpResponse) -> None:

@@ -10,9 +10,10 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from .. import ical
-from ..models import Registration
-from .feeds import ICAL_CONTENT_TYPE, entries, serve
-from .pages import render_meeting_page
+from ..cache import cached_view
+from ..models import Meeting, Registration
+from .feeds import ICAL_CONTENT_TYPE, entries
+from .pages import meeting_page, remember_viewer_zone
 
 
 def registration_or_404(token: str) -> Registration:
@@ -32,24 +33,19 @@ def keep_private(response: HttpResponse) -> HttpResponse:
 @require_safe
 def private_page(request: HttpRequest, token: str) -> HttpResponse:
     registration = registration_or_404(token)
-    return keep_private(render_meeting_page(request, registration.meeting, registration=registration))
+    response = HttpResponse(meeting_page(request, registration.meeting, registration=registration))
+    remember_viewer_zone(request, response)
+    return keep_private(response)
 
 
 @require_safe
 def private_ical(request: HttpRequest, token: str) -> HttpResponse:
     registration = registration_or_404(token)
-    meeting = registration.meeting
+    return keep_private(participants_ical(request, slug=registration.meeting.slug))
 
-    def build() -> bytes:
-        entry = entries(request, [meeting])[0]
-        return ical.build_meeting_calendar(entry, for_participants=True)
 
-    # The same for every participant of the meeting: cached once, by the meeting, not the token.
-    response = serve(
-        request,
-        f"ical:private:{meeting.slug}",
-        build,
-        content_type=ICAL_CONTENT_TYPE,
-        filename=f"{meeting.slug}.ics",
-    )
-    return keep_private(response)
+# The same for every participant of the meeting: cached once, by the meeting, not the token.
+@cached_view(content_type=ICAL_CONTENT_TYPE, modified=ical.last_modified, filename="{slug}.ics")
+def participants_ical(request: HttpRequest, slug: str) -> bytes:
+    meeting = Meeting.objects.prefetch_related("organisers", "conferences").get(slug=slug)
+    return ical.build_meeting_calendar(entries(request, [meeting])[0], for_participants=True)

@@ -26,58 +26,33 @@ if (root && root.dataset.poll) {
     return hours ? `${sign}${hours}:${minutes}:${rest}` : `${sign}${minutes}:${rest}`;
   };
 
-  // The same projection as agenda/live.py: an item never starts before its planned time.
-  const project = (at) => {
-    const current = state.items.find((item) => item.id === state.current);
-    let cursor = state.ended_at ? null : at;
-    if (current) {
-      const pause = state.paused_since ? at - state.paused_since : 0;
-      cursor = Math.max(at, current.actual_start + 1000 * (current.allotted_seconds + current.paused_seconds) + pause);
-    }
-    let nextFound = false;
-    return state.items.map((item) => {
-      if (current && item.id === current.id) return { ...item, status: "now", start: item.actual_start, end: cursor };
-      if (item.actual_end) return { ...item, status: "done", start: item.actual_start, end: item.actual_end };
-      if (state.ended_at) return { ...item, status: "skipped", start: item.planned_start, end: item.planned_end };
-      const start = Math.max(item.planned_start, cursor);
-      const status = nextFound ? "upcoming" : "next";
-      nextFound = true;
-      cursor = start + 1000 * item.allotted_seconds;
-      return { ...item, status, start, end: cursor };
-    });
-  };
-
+  // What runs, what is next and when the rest should happen are the server's (agenda/live.py,
+  // `snapshot`); this script only counts down to the running item's end on the server's clock.
   const render = () => {
     if (!state) return;
-    const at = now();
-    const rows = project(at);
-    const current = rows.find((row) => row.status === "now");
-    const next = rows.find((row) => row.status === "next");
+    const rows = state.items;
+    const current = rows.find((row) => row.id === state.current);
+    const next = rows.find((row) => row.id === state.next);
+    const started = state.status !== "not_started";
     root.hidden = false;
     put("now-title", current ? current.title : state.status === "ended" ? root.dataset.textEnded : root.dataset.textNone);
     put("now-who", current ? current.participants : "");
     put("next-title", next ? `${next.title} · ${hhmm.format(next.start)}` : root.dataset.textNone);
     put("status", state.status === "paused" ? root.dataset.textPaused : "");
-    let remaining = null;
-    if (current) {
-      const until = state.paused_since || at;
-      remaining = 1000 * current.allotted_seconds - (until - current.actual_start - 1000 * current.paused_seconds);
-    }
+    const remaining = state.countdown_to !== null ? state.countdown_to - now() : state.paused_remaining_ms;
     put("remaining", remaining === null ? "" : countdown(remaining));
     document.body.classList.toggle("live-warning", remaining !== null && remaining <= 120000 && remaining > 0);
     document.body.classList.toggle("live-overrun", remaining !== null && remaining <= 0);
-    if (state.status !== "not_started" && rows.length) {
-      const last = rows[rows.length - 1];
-      const late = Math.round((last.end - last.planned_end) / 60000);
+    if (state.delay_minutes !== null) {
+      const late = state.delay_minutes;
       const text = late > 0 ? root.dataset.textLate : late < 0 ? root.dataset.textEarly : root.dataset.textOnTime;
       put("delay", text.replace("{n}", String(Math.abs(late))));
     }
     rows.forEach((row) => {
       document.querySelectorAll(`tr[data-item="${row.id}"]`).forEach((tr) => {
-        ["done", "now", "next", "upcoming", "skipped"].forEach((s) => tr.classList.toggle(`live-${s}`, s === row.status && state.status !== "not_started"));
-        const moved = Math.abs(row.start - row.planned_start) >= 60000 || Math.abs(row.end - row.planned_end) >= 60000;
+        ["done", "now", "next", "upcoming", "skipped"].forEach((s) => tr.classList.toggle(`live-${s}`, started && s === row.status));
         tr.querySelectorAll('[data-live="projected"]').forEach((node) => {
-          node.textContent = moved && state.status !== "not_started" ? `→ ${hhmm.format(row.start)} – ${hhmm.format(row.end)}` : "";
+          node.textContent = row.moved ? `→ ${hhmm.format(row.start)} – ${hhmm.format(row.end)}` : "";
         });
       });
     });
