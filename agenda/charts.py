@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from .live import ReportRow
 from .models import Meeting
@@ -16,8 +17,7 @@ AXIS_HEIGHT = 28
 TICK_MINUTES = 15
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     x: float
     width: float
 
@@ -30,8 +30,7 @@ class ChartRow:
     actual: Bar | None
 
 
-@dataclass(frozen=True)
-class Tick:
+class Tick(NamedTuple):
     x: float
     label: str
 

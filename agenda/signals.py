@@ -10,27 +10,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from .cache import bump_content_version
-from .models import (
-    AgendaItem,
-    AgendaParticipant,
-    Conference,
-    Country,
-    Meeting,
-    Organisation,
-    Person,
-    Presidency,
-)
+from .models import AgendaItem, AgendaParticipant, Meeting, Organisation, Person
+from .models.people import Conference, Country, Presidency
 
-WATCHED_MODELS = [
-    AgendaItem,
-    AgendaParticipant,
-    Conference,
-    Country,
-    Meeting,
-    Organisation,
-    Person,
-    Presidency,
-]
+# The agenda, and the records its pages and feeds name.
+WATCHED_MODELS = [Meeting, AgendaItem, AgendaParticipant]
+WATCHED_MODELS += [Conference, Country, Organisation, Person, Presidency]
 
 
 def content_changed(**kwargs) -> None:

@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import access, history, zones
@@ -162,6 +164,36 @@ class ConferenceScopedMixin:
         return super().has_delete_permission(request, obj) and (
             obj is None or access.works_on(request.user, self.meeting_of(obj))
         )
+
+
+class MeetingBoundAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
+    """The admin of a meeting or an agenda item: the user's conferences, the meeting's zone, history.
+
+    `row_action` names the list action that works on one row through a page of
+    its own, `<pk>/<row_action>/`, served by the method `<row_action>_view`.
+    """
+
+    row_action: str | None = None
+
+    def get_urls(self):
+        if self.row_action is None:
+            return super().get_urls()
+        name = f"{self.opts.app_label}_{self.opts.model_name}_{self.row_action}"
+        view = getattr(self, f"{self.row_action}_view")
+        return [action_url(self, f"<int:pk>/{self.row_action}/", view, name), *super().get_urls()]
+
+    def open_row_action(self, request: HttpRequest, queryset, refusal: str):
+        """Open the row action's page for the one row chosen; `refusal` says why not for more or none."""
+        if queryset.count() != 1:
+            self.message_user(request, refusal, messages.WARNING)
+            return None
+        url_name = f"admin:{self.opts.app_label}_{self.opts.model_name}_{self.row_action}"
+        return HttpResponseRedirect(reverse(url_name, args=[queryset.get().pk]))
+
+
+def action_url(model_admin, route: str, view: Callable, name: str) -> URLPattern:
+    """An admin page an action opens, behind the admin's login and its permission checks."""
+    return path(route, model_admin.admin_site.admin_view(view), name=name)
 
 
 def action_page(

@@ -9,15 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import (
-    AgendaItemForm,
-    AgendaRowsFormSet,
-)
-from ..models import (
-    AgendaItem,
-    AgendaParticipant,
-    Meeting,
-)
+from ..forms import AgendaItemForm, AgendaRowsFormSet
+from ..models import AgendaItem, AgendaParticipant, Meeting
 from .common import label_times, zone_for_editing
 
 

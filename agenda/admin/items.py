@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
 
 from .. import access, scheduling
 from ..forms import AgendaItemForm, ShiftForm
-from ..models import (
-    AgendaItem,
-    AgendaParticipant,
-    Meeting,
-)
+from ..models import AgendaItem, AgendaParticipant, Meeting
 from .common import (
     ConferenceScopedMixin,
     HistoryMixin,
-    MeetingTimeZoneMixin,
+    MeetingBoundAdmin,
     action_page,
     label_times,
     local_span,
@@ -31,7 +26,7 @@ from .inlines import ParticipantInline, SubItemInline
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
+class AgendaItemAdmin(MeetingBoundAdmin):
     form = AgendaItemForm
     list_display = ["title", "meeting", "time_span", "parent", "is_parallel"]
     # Related-only: the filter lists the meetings this user sees, not every draft's title.
@@ -45,6 +40,7 @@ class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin,
     autocomplete_fields = ["meeting"]
     readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
     actions = ["shift"]
+    row_action = "shift"
     fields = [
         "edit_version",
         "meeting",
@@ -112,20 +108,9 @@ class AgendaItemAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin,
 
     @admin.action(description=_("Shift this item and all later ones…"), permissions=["change"])
     def shift(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(
-                request, gettext("Choose exactly one item: it and all later items move."), messages.WARNING
-            )
-            return None
-        return HttpResponseRedirect(reverse("admin:agenda_agendaitem_shift", args=[queryset.get().pk]))
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/shift/", self.admin_site.admin_view(self.shift_view), name="agenda_agendaitem_shift"
-            ),
-            *super().get_urls(),
-        ]
+        return self.open_row_action(
+            request, queryset, gettext("Choose exactly one item: it and all later items move.")
+        )
 
     def shift_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         item = get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)

@@ -6,29 +6,20 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
 
 from .. import scheduling
-from ..forms import (
-    DuplicateMeetingForm,
-    MeetingForm,
-)
-from ..models import (
-    Meeting,
-    MeetingDocument,
-)
+from ..forms import DuplicateMeetingForm, MeetingForm
+from ..models import Meeting, MeetingDocument
 from ..zones import time_zone_choices
 from .common import (
     HTTPS_URLS,
-    ConferenceScopedMixin,
-    HistoryMixin,
-    MeetingTimeZoneMixin,
+    MeetingBoundAdmin,
     action_page,
     label_times,
     local_span,
@@ -45,7 +36,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, TranslationAdmin):
+class MeetingAdmin(MeetingBoundAdmin):
     form = MeetingForm
     list_display = ["title", "local_date", "local_time", "modality", "status", "topic_count", "view_link"]
     list_filter = ["status", "modality", "conferences", "starts_at"]
@@ -57,6 +48,7 @@ class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, Tr
     readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
     inlines = [TopicRowInline, DocumentInline]
     actions = ["publish", "unpublish", "cancel", "duplicate"]
+    row_action = "duplicate"
     fieldsets = [
         (
             None,
@@ -189,20 +181,7 @@ class MeetingAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixin, Tr
 
     @admin.action(description=_("Duplicate as the draft for the next meeting"), permissions=["add"])
     def duplicate(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, gettext("Choose exactly one meeting to duplicate."), messages.WARNING)
-            return None
-        return HttpResponseRedirect(reverse("admin:agenda_meeting_duplicate", args=[queryset.get().pk]))
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/duplicate/",
-                self.admin_site.admin_view(self.duplicate_view),
-                name="agenda_meeting_duplicate",
-            ),
-            *super().get_urls(),
-        ]
+        return self.open_row_action(request, queryset, gettext("Choose exactly one meeting to duplicate."))
 
     def duplicate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         meeting = get_object_or_404(Meeting, pk=pk)

@@ -11,14 +11,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .. import access
-from ..models import (
-    Conference,
-    Country,
-    Organisation,
-    Person,
-    Presidency,
-    StaffProfile,
-)
+from ..models import Conference, Country, Organisation, Person, Presidency, StaffProfile
 from .common import HTTPS_URLS, GuardedHistoryAdmin
 
 

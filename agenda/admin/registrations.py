@@ -5,19 +5,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import access, registrations
-from ..forms import (
-    RegistrationImportForm,
-)
-from ..models import (
-    Registration,
-)
-from .common import ConferenceScopedMixin, action_page
+from ..forms import RegistrationImportForm
+from ..models import Registration
+from .common import ConferenceScopedMixin, action_page, action_url
 
 
 class MeetingScopedAdmin(ConferenceScopedMixin, admin.ModelAdmin):
@@ -88,11 +84,7 @@ class RegistrationAdmin(MeetingScopedAdmin):
 
     def get_urls(self):
         return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="agenda_registration_import",
-            ),
+            action_url(self, "import/", self.import_view, "agenda_registration_import"),
             *super().get_urls(),
         ]
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import optional_link
 from .meetings import AgendaItem, Meeting
 
 
@@ -29,25 +30,16 @@ class LiveEvent(models.Model):
         Meeting, on_delete=models.CASCADE, related_name="live_events", verbose_name=_("meeting")
     )
     kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
-    item = models.ForeignKey(
+    item = optional_link(
         AgendaItem,
+        _("agenda item"),
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="live_events",
-        verbose_name=_("agenda item"),
         help_text=_("The item started, or the one a “next” ended."),
     )
     minutes = models.SmallIntegerField(_("minutes"), null=True, blank=True)
     at = models.DateTimeField(_("at"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    by = optional_link(settings.AUTH_USER_MODEL, _("by"), on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["at", "id"]

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from .. import validators
 from ..validators import merge_errors, raise_if_errors
 from ..zones import gmt_label
+from .fields import optional_link
 from .people import Conference, Country, Organisation, Person, Presidency
 
 
@@ -420,13 +421,11 @@ class AgendaItem(EditVersioned, CalendarVersioned):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
     )
-    parent = models.ForeignKey(
+    parent = optional_link(
         "self",
+        _("topic"),
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
         related_name="sub_items",
-        verbose_name=_("topic"),
         help_text=_("Empty for a topic; the topic this sub-item belongs to otherwise."),
     )
     position = models.PositiveIntegerField(
@@ -631,18 +630,11 @@ class AgendaParticipant(models.Model):
         AgendaItem, on_delete=models.CASCADE, related_name="participants", verbose_name=_("agenda item")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PRESENTER)
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("person")
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("organisation")
-    )
-    presidency_of = models.ForeignKey(
+    person = optional_link(Person, _("person"))
+    organisation = optional_link(Organisation, _("organisation"))
+    presidency_of = optional_link(
         Conference,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        verbose_name=_("pro-tempore presidency of"),
+        _("pro-tempore presidency of"),
         help_text=_("“PPT CRM”: the country that holds it on the meeting's date."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import merge_errors, raise_if_errors
+from .fields import optional_link
 
 
 class Country(models.Model):
@@ -117,22 +118,16 @@ class Organisation(models.Model):
         _("short name"), max_length=60, blank=True, help_text=_("As the agenda writes it, e.g. “SE CRM”.")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    country = models.ForeignKey(
+    country = optional_link(
         Country,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("country"),
         related_name="organisations",
-        verbose_name=_("country"),
         help_text=_("For a delegation: the country it represents."),
     )
-    conference = models.ForeignKey(
+    conference = optional_link(
         Conference,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        _("conference"),
         related_name="organisations",
-        verbose_name=_("conference"),
         help_text=_("For a secretariat: the conference it serves."),
     )
     email = models.EmailField(_("email"), blank=True)
@@ -168,14 +163,7 @@ class Organisation(models.Model):
 class Person(models.Model):
     name = models.CharField(_("name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="people",
-        verbose_name=_("organisation"),
-    )
+    organisation = optional_link(Organisation, _("organisation"), related_name="people")
     email = models.EmailField(_("email"), blank=True)
 
     class Meta:

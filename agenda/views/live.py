@@ -46,12 +46,18 @@ def speaker_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "agenda/speaker_view.html", {"meeting": meeting, "live": projection})
 
 
-@require_safe
-@permission_required("agenda.keep_time", raise_exception=True)
-def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_to_keep_time_of(request: HttpRequest, slug: str) -> Meeting:
+    """The meeting, if the user may keep its time (permission checked by the view's decorator)."""
     meeting = get_object_or_404(Meeting, slug=slug)
     if not access.may_keep_time(request.user, meeting):
         raise PermissionDenied
+    return meeting
+
+
+@require_safe
+@permission_required("agenda.keep_time", raise_exception=True)
+def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = meeting_to_keep_time_of(request, slug)
     agenda = meeting.agenda()
     projection = live.project(live.load_replay(meeting, agenda), timezone.now())
     return render(
@@ -69,9 +75,7 @@ def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @permission_required("agenda.keep_time", raise_exception=True)
 def timekeeper_action(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, slug=slug)
-    if not access.may_keep_time(request.user, meeting):
-        raise PermissionDenied
+    meeting = meeting_to_keep_time_of(request, slug)
     form = LiveActionForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:

@@ -9,15 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import timezone
 
-from agenda.models import (
-    AgendaItem,
-    AgendaParticipant,
-    Conference,
-    Country,
-    Meeting,
-    Organisation,
-    Presidency,
-)
+from agenda.models import AgendaItem, AgendaParticipant, Meeting, Organisation
+from agenda.models.people import Conference, Country, Presidency
 
 SEED_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "iii_plenaria_crm_csm.json"
 
