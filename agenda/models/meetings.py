@@ -410,6 +410,14 @@ def to_roman(number: int) -> str:
     return result
 
 
+# An item has both times, the end after the start, or neither (a sub-item may be untimed).
+TIMED_OR_UNTIMED_ITEM = models.CheckConstraint(
+    condition=Q(starts_at__isnull=True, ends_at__isnull=True)
+    | Q(starts_at__isnull=False, ends_at__gt=F("starts_at")),
+    name="agenda_item_ends_after_start",
+)
+
+
 class AgendaItem(EditVersioned, CalendarVersioned):
     """A line of the agenda: a topic ("TEMA 1…") or one of its sub-items.
 
@@ -466,13 +474,7 @@ class AgendaItem(EditVersioned, CalendarVersioned):
         ordering = [F("starts_at").asc(nulls_last=True), "position", "id"]
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(starts_at__isnull=True, ends_at__isnull=True)
-                | Q(starts_at__isnull=False, ends_at__gt=F("starts_at")),
-                name="agenda_item_ends_after_start",
-            )
-        ]
+        constraints = [TIMED_OR_UNTIMED_ITEM]
 
     CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "is_cancelled")
 
@@ -613,6 +615,15 @@ def unresolved_presidencies(meeting: Meeting) -> list[str]:
     ]
 
 
+# A participant is a person, an organisation or a presidency: exactly one of them.
+ONE_OF_PERSON_ORGANISATION_PRESIDENCY = models.CheckConstraint(
+    condition=Q(person__isnull=False, organisation__isnull=True, presidency_of__isnull=True)
+    | Q(person__isnull=True, organisation__isnull=False, presidency_of__isnull=True)
+    | Q(person__isnull=True, organisation__isnull=True, presidency_of__isnull=False),
+    name="participant_is_one_of_person_organisation_presidency",
+)
+
+
 class AgendaParticipant(models.Model):
     """Who takes part in an agenda item, and in what role.
 
@@ -644,14 +655,7 @@ class AgendaParticipant(models.Model):
         ordering = ["position", "id"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(person__isnull=False, organisation__isnull=True, presidency_of__isnull=True)
-                | Q(person__isnull=True, organisation__isnull=False, presidency_of__isnull=True)
-                | Q(person__isnull=True, organisation__isnull=True, presidency_of__isnull=False),
-                name="participant_is_one_of_person_organisation_presidency",
-            )
-        ]
+        constraints = [ONE_OF_PERSON_ORGANISATION_PRESIDENCY]
 
     # Filled by Meeting.agenda() so that a page resolves every presidency in one query.
     resolved_country: Country | None = None

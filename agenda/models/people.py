@@ -49,6 +49,13 @@ class PresidencyQuerySet(models.QuerySet):
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
 
 
+# A term ends on or after the day it starts; one that lasts has no end yet.
+PRESIDENCY_ENDS_AFTER_START = models.CheckConstraint(
+    condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+    name="presidency_ends_after_start",
+)
+
+
 class Presidency(models.Model):
     """A country's term as pro-tempore presidency (PPT) of a conference."""
 
@@ -67,12 +74,7 @@ class Presidency(models.Model):
         ordering = ["conference", "-starts_on"]
         verbose_name = _("pro-tempore presidency")
         verbose_name_plural = _("pro-tempore presidencies")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
-                name="presidency_ends_after_start",
-            )
-        ]
+        constraints = [PRESIDENCY_ENDS_AFTER_START]
 
     def __str__(self) -> str:
         return gettext("PPT %(conference)s: %(country)s, from %(start)s") % {

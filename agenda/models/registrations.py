@@ -38,6 +38,12 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(link_key=key, revoked_at__isnull=True).select_related("meeting").first()
 
 
+# One registration per email in a meeting: a private link is personal.
+ONE_REGISTRATION_PER_EMAIL = models.UniqueConstraint(
+    fields=["meeting", "email"], name="one_registration_per_email_and_meeting"
+)
+
+
 class Registration(models.Model):
     """A participant the secretariat registered for a meeting, with a personal private link."""
 
@@ -65,11 +71,7 @@ class Registration(models.Model):
         ordering = ["affiliation", "name"]
         verbose_name = _("registered participant")
         verbose_name_plural = _("registered participants")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "email"], name="one_registration_per_email_and_meeting"
-            )
-        ]
+        constraints = [ONE_REGISTRATION_PER_EMAIL]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.affiliation})"
