@@ -17,7 +17,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from . import access, history, live
-from .models import AgendaItem, LiveEvent, Meeting, agenda_problems
+from .models import AgendaItem, LiveEvent, Meeting, check_agenda
 from .scheduling import MAX_SHIFT_MINUTES
 
 
@@ -189,15 +189,7 @@ class AgendaRowsFormSet(BaseInlineFormSet):
         if any(self.errors) or not self.page_row_is_valid():
             return  # each form shows its own row's errors first
         meeting = self.instance if isinstance(self.instance, Meeting) else self.instance.meeting
-        problems = agenda_problems(meeting, self.proposed_agenda(meeting))
-        if problems and meeting.status == Meeting.Status.PUBLISHED:
-            problems = [
-                _("The agenda must be valid before the meeting is published: %(problem)s")
-                % {"problem": problem}
-                for problem in problems
-            ]
-        if problems:
-            raise ValidationError(problems)
+        check_agenda(meeting, self.proposed_agenda(meeting))
 
     def page_row_is_valid(self) -> bool:
         """Whether the meeting or item of the page, as edited, passes its own rules."""

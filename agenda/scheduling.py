@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from .cache import bump_content_version
-from .models import AgendaItem, AgendaParticipant, Meeting, agenda_problems
+from .models import AgendaItem, AgendaParticipant, Meeting, agenda_problems, check_agenda
 
 # A shift of more than a day is a new date, not a delay: duplicate the meeting instead.
 MAX_SHIFT_MINUTES = 24 * 60
@@ -175,17 +175,8 @@ def set_status(meeting: Meeting, status: str) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     meeting.status = status
     meeting.full_clean()
-    problems = agenda_problems(meeting, list(meeting.agenda_items.all()))
-    if problems and status == Meeting.Status.PUBLISHED:
-        raise ValidationError(
-            {
-                "status": [
-                    _("The agenda must be valid before the meeting is published: %(problem)s")
-                    % {"problem": problem}
-                    for problem in problems
-                ]
-            }
-        )
+    if status == Meeting.Status.PUBLISHED:
+        check_agenda(meeting, list(meeting.agenda_items.all()))
     # Saving raises every item's SEQUENCE when the status changed (Meeting.save).
     meeting.save(update_fields=["status", "updated_at"])
     return meeting

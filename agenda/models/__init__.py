@@ -9,6 +9,7 @@ from .meetings import (
     Meeting,
     MeetingQuerySet,
     agenda_problems,
+    check_agenda,
     load_agendas,
     to_roman,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "Registration",
     "StaffProfile",
     "agenda_problems",
+    "check_agenda",
     "load_agendas",
     "to_roman",
 ]

@@ -599,6 +599,19 @@ def agenda_problems(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
     return problems
 
 
+def check_agenda(meeting: Meeting, items: Sequence[AgendaItem]) -> None:
+    """Raise what `agenda_problems()` finds, saying so when it is what stops a publication."""
+    problems = agenda_problems(meeting, items)
+    if problems and meeting.status == Meeting.Status.PUBLISHED:
+        problems = [
+            gettext("The agenda must be valid before the meeting is published: %(problem)s")
+            % {"problem": problem}
+            for problem in problems
+        ]
+    if problems:
+        raise ValidationError(problems, code="invalid_agenda")
+
+
 def unresolved_presidencies(meeting: Meeting) -> list[str]:
     """Return a problem for each "PPT …" role whose conference no country presides on the meeting's date."""
     held = set(Presidency.objects.on(meeting.local_date).values_list("conference_id", flat=True))
