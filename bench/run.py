@@ -186,69 +186,9 @@ def worker_memory_mb(master_pid: int) -> float:
     return peak / 1024
 
 
-def first_render_ms(env: dict) -> str:
-    """Time one build after an edit (cache emptied): the long meeting's feed and the seed page."""
-    code = (
-        "import time; from django.core.cache import cache; from django.test import Client;"
-        "c = Client(HTTP_HOST='127.0.0.1'); out = [];"
-        f"paths = [('/meetings/bench-long/agenda.ics', 1000), ('/meetings/{SLUG}/', 1)];"
-        "c.get(paths[0][0]); c.get(paths[1][0]);"
-        "\nfor path, events in paths:\n"
-        "    best = 1e9\n"
-        "    for _ in range(5):\n"
-        "        cache.clear(); t = time.perf_counter(); c.get(path); best = min(best, time.perf_counter() - t)\n"
-        "    out.append(f'{path}: {best * 1000:.1f} ms' + (f' = {best * 1000 / events:.3f} ms per event' if events > 1 else ''))\n"
-        "print('; '.join(out))"
-    )
-    return manage(env, "shell", "--no-imports", "-c", code).strip()
-
-
-def fragments_ms(env: dict) -> str:
-    """The seed page built for a signed-in reader (no whole-page cache): fragments cold, then warm."""
-    code = (
-        "import time; from django.core.cache import cache; from django.test import Client;"
-        " from django.contrib.auth.models import User;"
-        " c = Client(HTTP_HOST='127.0.0.1');"
-        " c.force_login(User.objects.get_or_create(username='bench-reader')[0]);"
-        f" path = '/meetings/{SLUG}/'; c.get(path);"
-        "\ncold = warm = 1e9\n"
-        "for _ in range(5):\n"
-        "    cache.clear(); t = time.perf_counter(); c.get(path); cold = min(cold, time.perf_counter() - t)\n"
-        "    t = time.perf_counter(); c.get(path); warm = min(warm, time.perf_counter() - t)\n"
-        "print(f'{cold * 1000:.1f} ms with every fragment to build, {warm * 1000:.1f} ms with them cached')"
-    )
-    return manage(env, "shell", "--no-imports", "-c", code).strip()
-
-
-def stack_ms(env: dict) -> str:
-    """In one process, no network: a cached feed's 304 through Django against the static file."""
-    code = (
-        "import time; from django.test import Client; c = Client(HTTP_HOST='127.0.0.1');"
-        f" feed = '/meetings/{SLUG}.ics'; etag = c.get(feed)['ETag']; c.get('/static/agenda/css/site.css');"
-        "\ndef per(path, **headers):\n"
-        "    t = time.perf_counter()\n"
-        "    for _ in range(2000): c.get(path, **headers)\n"
-        "    return (time.perf_counter() - t) / 2000 * 1000\n"
-        "static = per('/static/agenda/css/site.css'); cached = per(feed, HTTP_IF_NONE_MATCH=etag)\n"
-        "print(f'{cached:.3f} ms a cached 304 against {static:.3f} ms the static file '"
-        " f'({cached - static:.3f} ms of middleware, URL resolution, version read and cache read)')"
-    )
-    return manage(env, "shell", "--no-imports", "-c", code).strip()
-
-
-def import_seconds(env: dict) -> str:
-    """Time importing the long meeting's exported file as a new meeting (its items judged whole)."""
-    code = (
-        "import json, time, uuid; from agenda.backups import export_meeting, import_meeting;"
-        " from agenda.models import Meeting;"
-        " doc = export_meeting(Meeting.objects.get(slug='bench-long'));"
-        " doc['meeting'].update(uuid=str(uuid.uuid4()), slug='bench-long-copy');"
-        " new = {item['uuid']: str(uuid.uuid4()) for item in doc['agenda']};"
-        " [item.update(uuid=new[item['uuid']], parent=new.get(item['parent'])) for item in doc['agenda']];"
-        " t = time.perf_counter(); import_meeting(json.dumps(doc).encode()); took = time.perf_counter() - t;"
-        " n = len(doc['agenda']);"
-        " print(f'{n} items in {took:.1f} s = {took * 1000 / n:.2f} ms per item')"
-    )
+def in_process(env: dict, name: str) -> str:
+    """A measurement of bench/in_process.py, made in a Django shell against the bench's database."""
+    code = f"from bench import in_process; in_process.report({name!r})"
     return manage(env, "shell", "--no-imports", "-c", code).strip()
 
 
@@ -327,10 +267,10 @@ def main() -> None:
                 f" {result['reached_database']:6d}/{result['requests']:<6d}  {result['statuses']}"
             )
         print(f"peak memory of the worker: {worker_memory_mb(server.pid):.0f} MB")
-        print(f"first render after an edit: {first_render_ms(env)}")
-        print(f"import of the long meeting's file: {import_seconds(env)}")
-        print(f"seed page for a signed-in reader: {fragments_ms(env)}")
-        print(f"cost of Django's stack, in process: {stack_ms(env)}")
+        print(f"first render after an edit: {in_process(env, 'first_render')}")
+        print(f"import of the long meeting's file: {in_process(env, 'import_file')}")
+        print(f"seed page for a signed-in reader: {in_process(env, 'fragments')}")
+        print(f"cost of Django's stack, in process: {in_process(env, 'stack')}")
         print(TARGETS)
     finally:
         server.terminate()
