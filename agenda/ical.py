@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid5
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import (
     Calendar,
@@ -135,17 +136,27 @@ def time_zone_component(name: str, start: datetime, end: datetime) -> Timezone:
     return component
 
 
-def finish(calendar: Calendar, moments: Iterable[datetime]) -> bytes:
-    """Add the VTIMEZONEs the events use, for their dates, and serialise with CRLF line ends."""
+def finish(
+    calendar: Calendar, moments: Iterable[datetime], serialised_events: Sequence[bytes] = (), zone: str = ""
+) -> bytes:
+    """Add the VTIMEZONEs the events use, for their dates, and serialise with CRLF line ends.
+
+    `serialised_events` are events already serialised, in `zone`, written after the others.
+    """
     moments = list(moments)
     if moments:
         start, end = min(moments) - TIME_ZONE_MARGIN, max(moments) + TIME_ZONE_MARGIN
         # Whole days, so that feeds built at different moments share their VTIMEZONEs.
         start = start.replace(hour=0, minute=0, second=0, microsecond=0)
         end = end.replace(hour=0, minute=0, second=0, microsecond=0)
-        for name in sorted(calendar.get_used_tzids(), reverse=True):
+        used = set(calendar.get_used_tzids()) | ({zone} if serialised_events else set())
+        for name in sorted(used, reverse=True):
             calendar.subcomponents.insert(0, time_zone_component(name, start, end))
-    return calendar.to_ical()
+    text = calendar.to_ical()
+    if not serialised_events:
+        return text
+    end_line = b"END:VCALENDAR\r\n"
+    return text[: -len(end_line)] + b"".join(serialised_events) + end_line
 
 
 def location(meeting: Meeting) -> str:
@@ -238,12 +249,52 @@ def change_lines(entry: MeetingEntry) -> list[str]:
     ]
 
 
+def item_last_modified(item: AgendaItem, meeting: Meeting) -> datetime:
+    # Its description shows the meeting's title and join link, and the sub-items.
+    return max([item.updated_at, meeting.updated_at, *(child.updated_at for child in item.children)])
+
+
+def item_event_text(item: AgendaItem, entry: MeetingEntry) -> bytes:
+    return item_event(item, entry).to_ical()
+
+
+def item_event_fingerprint(item: AgendaItem, entry: MeetingEntry) -> str:
+    """Everything a topic's event text depends on, so that a copy of the text can be kept by it.
+
+    Its rows' LAST-MODIFIED moves with any change of theirs, their participants or
+    the names these show (signals.py); beside it, what can change the text without
+    touching a row of the event: which sub-items it lists, who holds a presidency on
+    the day, the organiser, the language, the page's address and the join link.
+    """
+    meeting = entry.meeting
+    presidencies = [
+        (participant.pk, participant.display_name)
+        for row in (item, *item.children)
+        for participant in row.participants.all()
+        if participant.presidency_of_id
+    ]
+    organiser = next((org for org in meeting.organisers.all() if org.email), None)
+    return repr(
+        (
+            entry.uid(item),
+            item.sequence,
+            item_last_modified(item, meeting).isoformat(),
+            [child.pk for child in item.children],
+            presidencies,
+            organiser and (organiser.pk, str(organiser), organiser.email),
+            get_language(),
+            entry.url,
+            entry.shows_join_link,
+            meeting.time_zone,
+        )
+    )
+
+
 def item_event(item: AgendaItem, entry: MeetingEntry) -> Event:
     """A topic as its own event: sub-items and participants in the description."""
     meeting = entry.meeting
     event = Event()
-    # Its description shows the meeting's title and join link, and the sub-items.
-    last_modified = max([item.updated_at, meeting.updated_at, *(child.updated_at for child in item.children)])
+    last_modified = item_last_modified(item, meeting)
     add_common(event, item, entry, last_modified)
     event.add("sequence", item.sequence)
     event.add("summary", one_line(item.title))
@@ -328,15 +379,21 @@ def build_meeting_calendar(entry: MeetingEntry, *, for_participants: bool = Fals
     return finish(calendar, [meeting.starts_at, meeting.ends_at])
 
 
-def build_agenda_calendar(entry: MeetingEntry) -> bytes:
+# Serialises a meeting's topics as events, in order: `serialise_topics` below, or a cache of it.
+TopicSerialiser = Callable[[Sequence[AgendaItem], MeetingEntry], list[bytes]]
+
+
+def serialise_topics(topics: Sequence[AgendaItem], entry: MeetingEntry) -> list[bytes]:
+    return [item_event_text(item, entry) for item in topics]
+
+
+def build_agenda_calendar(entry: MeetingEntry, *, serialise: TopicSerialiser = serialise_topics) -> bytes:
     """Each topic of the meeting as its own event."""
     meeting = entry.meeting
     calendar = agenda_calendar(meeting)
     calendar.add("x-wr-timezone", meeting.time_zone)
-    topics = timed_topics(entry)
-    for item in topics:
-        calendar.add_component(item_event(item, entry))
-    return finish(calendar, [meeting.starts_at, meeting.ends_at])
+    events = serialise(timed_topics(entry), entry)
+    return finish(calendar, [meeting.starts_at, meeting.ends_at], events, meeting.time_zone)
 
 
 def build_item_calendar(item: AgendaItem, entry: MeetingEntry) -> bytes:

@@ -487,3 +487,65 @@ def test_a_withdrawn_meeting_cannot_be_deleted(secretariat_client, seed_meeting)
     )
     assert response.status_code == 403
     assert Meeting.objects.filter(pk=seed_meeting.pk).exists()
+
+
+def fresh_agenda_feed(seed_meeting: Meeting) -> bytes:
+    """The agenda feed built now, every event serialised anew, as its view would for this client."""
+    from django.test import RequestFactory
+
+    from agenda import ical
+    from agenda.views.feeds import meeting_feed
+
+    request = RequestFactory().get(feed_urls()["agenda"], HTTP_HOST="testserver")
+    return meeting_feed(seed_meeting.slug, ical.build_agenda_calendar, "agenda", request)
+
+
+def hand_presidency_of_crm_to_another_country(seed_meeting: Meeting) -> None:
+    from agenda.models import Country, Presidency
+
+    held = Presidency.objects.filter(conference__acronym="CRM").on(seed_meeting.local_date).get()
+    held.country = Country.objects.exclude(pk=held.country_id).filter(conferences__acronym="CRM").first()
+    held.save()
+
+
+def move_a_sub_item_to_the_next_topic(seed_meeting: Meeting) -> None:
+    sub_item = AgendaItem.objects.filter(meeting=seed_meeting, parent__title__startswith="TEMA 1").first()
+    sub_item.parent = AgendaItem.objects.get(meeting=seed_meeting, title__startswith="TEMA 2")
+    sub_item.starts_at = sub_item.ends_at = None
+    sub_item.save()
+
+
+def give_the_meeting_an_organiser_with_email(seed_meeting: Meeting) -> None:
+    from agenda.models import Organisation
+
+    seed_meeting.organisers.add(
+        Organisation.objects.create(name="Secretaría de prueba", kind="other", email="se@example.org")
+    )
+
+
+def rename_a_sub_item(seed_meeting: Meeting) -> None:
+    sub_item = AgendaItem.objects.filter(meeting=seed_meeting).exclude(parent=None).first()
+    sub_item.title_es = "Presentación (título corregido)"
+    sub_item.save()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        rename_a_sub_item,
+        hand_presidency_of_crm_to_another_country,
+        move_a_sub_item_to_the_next_topic,
+        give_the_meeting_an_organiser_with_email,
+    ],
+    ids=["a sub-item renamed", "another country holds PPT CRM", "a sub-item moved", "an organiser added"],
+)
+def test_the_agenda_feed_keeps_each_events_text_and_still_serves_what_a_fresh_build_would(
+    client, seed_meeting, django_capture_on_commit_callbacks, edit
+):
+    first = client.get(feed_urls()["agenda"]).content
+    assert first == fresh_agenda_feed(seed_meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(seed_meeting)
+    after = client.get(feed_urls()["agenda"]).content
+    assert after != first
+    assert after == fresh_agenda_feed(seed_meeting)

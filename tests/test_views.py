@@ -317,3 +317,21 @@ def test_a_made_up_session_cookie_is_served_the_cached_page(
     with django_assert_num_queries(2):  # the session looked up, the content version
         again = client.get(seed_meeting.get_absolute_url())
     assert again.content == first.content
+
+
+def test_page_fragments_follow_what_they_show_not_only_the_content_version(
+    client, seed_meeting, django_capture_on_commit_callbacks
+):
+    from agenda.models import Conference, Country
+
+    url = seed_meeting.get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_meeting.background_es = "Antecedentes revisados por la Secretaría."
+        seed_meeting.save()
+        spain = Country.objects.get_or_create(code="ES", defaults={"name": "España"})[0]
+        Conference.objects.get(acronym="CSM").members.add(spain)
+    page = client.get(url).content.decode()
+    assert "Antecedentes revisados por la Secretaría." in page, "the concept note, by the meeting's version"
+    assert '<tr id="country-ES">' in page, "the delegations' table, by the member countries"
+    assert '<optgroup label="España">' in page, "the zone chooser, by the member countries"

@@ -1,5 +1,6 @@
 """Calendar feeds: each view returns its iCalendar bytes, which `cache.cached_view` serves."""
 
+from collections.abc import Sequence
 from functools import partial
 from uuid import UUID
 
@@ -8,8 +9,8 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from .. import history, ical
-from ..cache import cached_view
-from ..models import Meeting, load_agendas
+from ..cache import cached_texts, cached_view
+from ..models import AgendaItem, Meeting, load_agendas
 
 ICAL_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -62,10 +63,20 @@ def meeting_ical(request: HttpRequest, slug: str) -> bytes | None:
     return meeting_feed(slug, ical.build_meeting_calendar, "meeting", request)
 
 
+def serialise_topics_from_cache(topics: Sequence[AgendaItem], entry: ical.MeetingEntry) -> list[bytes]:
+    # After an edit only the events it changed are serialised again (`make bench`, first render).
+    return cached_texts(
+        topics,
+        lambda item: ical.item_event_fingerprint(item, entry),
+        lambda item: ical.item_event_text(item, entry),
+    )
+
+
 @require_safe
 @calendar_feed(filename="{slug}-agenda.ics")
 def meeting_agenda_ical(request: HttpRequest, slug: str) -> bytes | None:
-    return meeting_feed(slug, ical.build_agenda_calendar, "agenda", request)
+    build = partial(ical.build_agenda_calendar, serialise=serialise_topics_from_cache)
+    return meeting_feed(slug, build, "agenda", request)
 
 
 @require_safe

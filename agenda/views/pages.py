@@ -1,5 +1,6 @@
 """The public pages: the meeting list and a meeting's agenda, in the reader's language and zone."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property, wraps
@@ -99,6 +100,16 @@ class MeetingPage:
     @cached_property
     def countries(self) -> list[tuple[str, str]]:
         return self.meeting.member_countries()
+
+    @cached_property
+    def times_key(self) -> str:
+        """All that the zone chooser and the delegations' table show depends on: their fragments' key.
+
+        Not the content version: an edit to the agenda leaves these two as they were.
+        """
+        meeting = self.meeting
+        shown = (meeting.starts_at, meeting.ends_at, meeting.time_zone, self.countries)
+        return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
 
     @cached_property
     def agenda(self) -> list:
