@@ -61,6 +61,8 @@ def secretary(browser, live_seed):
     browser.find_element(By.NAME, "username").send_keys("secretaria")
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    # Signed in once the admin's index shows who is: a page asked for sooner would get the login form.
+    WebDriverWait(browser, 10).until(lambda page: page.find_element(By.ID, "user-tools"))
     return browser
 
 
