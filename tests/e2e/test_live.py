@@ -1,7 +1,7 @@
 """The timekeeper's console and a participant's page, in two browsers at once."""
 
 import pytest
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -15,7 +15,13 @@ FOLLOW_SECONDS = 5
 
 
 def now_title(browser) -> str:
-    return browser.find_element(By.CSS_SELECTOR, '#live [data-live="now-title"]').text
+    try:
+        return browser.find_element(By.CSS_SELECTOR, '#live [data-live="now-title"]').text
+    except WebDriverException as error:
+        # Chromium's word for an element whose page a form post is replacing: read it again.
+        if "does not belong to the document" not in str(error):
+            raise
+        return ""
 
 
 def wait_until(browser, condition) -> None:
