@@ -83,6 +83,10 @@ class Built:
     holds_until: datetime | None = None
 
 
+def as_built(value: bytes | Built | None) -> Built | None:
+    return Built(value) if isinstance(value, bytes) else value
+
+
 def cached_answer(
     name: str,
     build: Callable[[], bytes | Built | None],
@@ -101,10 +105,9 @@ def cached_answer(
     answer = cache.get(key)
     # Checked here too: a cache keeps an entry for whole seconds, or longer than asked.
     if answer is None or (answer.holds_until is not None and timezone.now() >= answer.holds_until):
-        built = build()
+        built = as_built(build())
         if built is None:
             return None
-        built = built if isinstance(built, Built) else Built(built)
         digest = hashlib.sha256(built.body).hexdigest()[:32]
         answer = CachedAnswer(
             body=built.body,
@@ -167,11 +170,10 @@ def cached_view(
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if built_apart_for_signed_in and signed_in(request):
-                built = view(request, *args, **kwargs)
+                built = as_built(view(request, *args, **kwargs))
                 if built is None:
                     raise Http404
-                body = built.body if isinstance(built, Built) else built
-                return HttpResponse(body, content_type=content_type)
+                return HttpResponse(built.body, content_type=content_type)
             # The page's address and language are part of what was built.
             reader = (
                 request.get_host(),

@@ -307,6 +307,7 @@ def snapshot(projection: Projection) -> dict:
     remaining = projection.remaining
     paused = remaining is not None and state.paused_since is not None
     running = remaining is not None and not paused
+    started = state.status != "not_started"
     return {
         "status": state.status,
         "version": state.version,
@@ -314,16 +315,16 @@ def snapshot(projection: Projection) -> dict:
         "next": str(next_row.item.uuid) if next_row else None,
         "countdown_to": ms(projection.now + remaining) if running else None,
         "paused_remaining_ms": round(remaining.total_seconds() * 1000) if paused else None,
-        "delay_minutes": projection.delay_minutes if state.status != "not_started" else None,
+        "delay_minutes": projection.delay_minutes if started else None,
         "items": [
             {
                 "id": str(row.item.uuid),
                 "title": row.item.title,
                 "participants": row.item.participants_text(),
-                "status": row.status if state.status != "not_started" else None,
+                "status": row.status if started else None,
                 "start": ms(row.start),
                 "end": ms(row.end),
-                "moved": row.moved and state.status != "not_started",
+                "moved": row.moved and started,
                 "allotted_seconds": round(row.clock.allotted.total_seconds()),
             }
             for row in projection.items

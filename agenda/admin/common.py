@@ -175,20 +175,23 @@ class MeetingBoundAdmin(ConferenceScopedMixin, MeetingTimeZoneMixin, HistoryMixi
 
     row_action: str | None = None
 
+    @property
+    def row_action_url_name(self) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{self.row_action}"
+
     def get_urls(self):
         if self.row_action is None:
             return super().get_urls()
-        name = f"{self.opts.app_label}_{self.opts.model_name}_{self.row_action}"
         view = getattr(self, f"{self.row_action}_view")
-        return [action_url(self, f"<int:pk>/{self.row_action}/", view, name), *super().get_urls()]
+        route = f"<int:pk>/{self.row_action}/"
+        return [action_url(self, route, view, self.row_action_url_name), *super().get_urls()]
 
     def open_row_action(self, request: HttpRequest, queryset, refusal: str):
         """Open the row action's page for the one row chosen; `refusal` says why not for more or none."""
         if queryset.count() != 1:
             self.message_user(request, refusal, messages.WARNING)
             return None
-        url_name = f"admin:{self.opts.app_label}_{self.opts.model_name}_{self.row_action}"
-        return HttpResponseRedirect(reverse(url_name, args=[queryset.get().pk]))
+        return HttpResponseRedirect(reverse(f"admin:{self.row_action_url_name}", args=[queryset.get().pk]))
 
 
 def action_url(model_admin, route: str, view: Callable, name: str) -> URLPattern:

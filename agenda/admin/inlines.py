@@ -131,7 +131,7 @@ class SubItemInline(AgendaRowInline):
 
     @staticmethod
     def holds_sub_items(obj: AgendaItem | None) -> bool:
-        return obj is not None and obj.parent_id is None
+        return obj is not None and obj.is_topic
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

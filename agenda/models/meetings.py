@@ -489,6 +489,11 @@ class AgendaItem(EditVersioned, CalendarVersioned):
         return self.parent_id is None
 
     @property
+    def topic(self) -> AgendaItem | None:
+        """The topic it belongs to, also one not saved yet (the sub-item rows of a new topic's page)."""
+        return self.parent if self.parent_id or AgendaItem.parent.is_cached(self) else None
+
+    @property
     def local_starts_at(self) -> datetime | None:
         return self.starts_at.astimezone(self.meeting.zone) if self.starts_at else None
 
@@ -524,7 +529,7 @@ class AgendaItem(EditVersioned, CalendarVersioned):
         if not self.meeting_id or not validators.is_calendar_time(self.starts_at, self.ends_at):
             return  # the field says so; times that far out can't be compared in any zone
         meeting = self.meeting
-        parent = self.parent if self.parent_id or AgendaItem.parent.is_cached(self) else None
+        parent = self.topic
         errors: dict[str, list[str]] = {}
         has_start, has_end = self.starts_at is not None, self.ends_at is not None
         if parent is None and not (has_start and has_end):
@@ -574,7 +579,7 @@ def agenda_problems(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
         item.meeting = meeting
         if item.parent_id in by_id:
             item.parent = by_id[item.parent_id]
-        topic = item.parent if item.parent_id or AgendaItem.parent.is_cached(item) else None
+        topic = item.topic
         siblings.setdefault(id(topic) if topic is not None else None, []).append(item)
         try:
             for field in ("starts_at", "ends_at"):

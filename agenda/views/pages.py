@@ -25,7 +25,7 @@ VIEWER_ZONE_COOKIE_SECONDS = 365 * 24 * 60 * 60
 # What public pages read from their address: the reader's zone and language.
 PAGE_PARAMETERS = {"tz", "lang"}
 # A fragment of a page (the agenda's rows, the concept note…) is kept this long; its key
-# carries the content version, so an edit replaces it at once whatever is left of this.
+# carries what it shows (or the content version), so an edit replaces it at once.
 FRAGMENT_SECONDS = 24 * 60 * 60
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 

@@ -33,7 +33,6 @@ if (root && root.dataset.poll) {
     const rows = state.items;
     const current = rows.find((row) => row.id === state.current);
     const next = rows.find((row) => row.id === state.next);
-    const started = state.status !== "not_started";
     root.hidden = false;
     put("now-title", current ? current.title : state.status === "ended" ? root.dataset.textEnded : root.dataset.textNone);
     put("now-who", current ? current.participants : "");
@@ -50,7 +49,7 @@ if (root && root.dataset.poll) {
     }
     rows.forEach((row) => {
       document.querySelectorAll(`tr[data-item="${row.id}"]`).forEach((tr) => {
-        ["done", "now", "next", "upcoming", "skipped"].forEach((s) => tr.classList.toggle(`live-${s}`, started && s === row.status));
+        ["done", "now", "next", "upcoming", "skipped"].forEach((s) => tr.classList.toggle(`live-${s}`, s === row.status));
         tr.querySelectorAll('[data-live="projected"]').forEach((node) => {
           node.textContent = row.moved ? `→ ${hhmm.format(row.start)} – ${hhmm.format(row.end)}` : "";
         });
