@@ -169,9 +169,9 @@ class Person(models.Model):
     email = models.EmailField(_("email"), blank=True)
 
     class Meta:
-        ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        ordering = ["name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})" if self.organisation_id else self.name

@@ -68,9 +68,9 @@ class Registration(models.Model):
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["affiliation", "name"]
         verbose_name = _("registered participant")
         verbose_name_plural = _("registered participants")
+        ordering = ["affiliation", "name"]
         constraints = [ONE_REGISTRATION_PER_EMAIL]
 
     def __str__(self) -> str:
