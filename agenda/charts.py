@@ -89,3 +89,50 @@ def timeline(meeting: Meeting, rows: list[ReportRow]) -> Timeline | None:
         ticks=ticks,
         bar_height=BAR_HEIGHT,
     )
+
+
+@dataclass(frozen=True)
+class SpeakingBar:
+    name: str
+    y: float
+    width: float
+    label: str  # "4:30 · 2"
+
+
+@dataclass(frozen=True)
+class SpeakingChart:
+    width: int
+    height: int
+    label_width: int
+    bars: list[SpeakingBar]
+    bar_height: int
+
+
+def speaking_time(totals: list) -> SpeakingChart | None:
+    """Each delegation's speaking time as a bar, longest first (`floor.Total` rows)."""
+    if not totals:
+        return None
+    ranked = sorted(totals, key=lambda total: total.spoken, reverse=True)
+    longest = max(ranked[0].spoken.total_seconds(), 1)
+    plot_width = CHART_WIDTH - LABEL_WIDTH - 80
+
+    def label(total) -> str:
+        minutes, seconds = divmod(round(total.spoken.total_seconds()), 60)
+        return f"{minutes}:{seconds:02d} · {total.interventions}"
+
+    bars = [
+        SpeakingBar(
+            name=total.name,
+            y=index * ROW_HEIGHT + 6,
+            width=max(round(total.spoken.total_seconds() / longest * plot_width, 1), 1),
+            label=label(total),
+        )
+        for index, total in enumerate(ranked)
+    ]
+    return SpeakingChart(
+        width=CHART_WIDTH,
+        height=len(bars) * ROW_HEIGHT + 10,
+        label_width=LABEL_WIDTH,
+        bars=bars,
+        bar_height=BAR_HEIGHT * 2,
+    )

@@ -14,10 +14,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import access, history, live
-from .models import AgendaItem, LiveEvent, Meeting, check_agenda
+from . import access, floor, history, live
+from .models import AgendaItem, LiveEvent, Meeting, Registration, check_agenda
 from .scheduling import MAX_SHIFT_MINUTES
 
 
@@ -257,7 +258,9 @@ class TimeZoneForm(forms.Form):
 class LiveActionForm(forms.Form):
     """A timekeeper's button: which action, on which item, by how many minutes."""
 
-    action = forms.ChoiceField(choices=LiveEvent.Kind.choices)
+    action = forms.ChoiceField(
+        choices=[(kind, label) for kind, label in LiveEvent.Kind.choices if kind not in floor.FLOOR_KINDS]
+    )
     item = forms.UUIDField(required=False)
     minutes = forms.IntegerField(required=False)
 
@@ -266,13 +269,7 @@ class LiveActionForm(forms.Form):
         self.meeting = meeting
 
     def clean_item(self) -> AgendaItem | None:
-        value = self.cleaned_data["item"]
-        if value is None:
-            return None
-        item = self.meeting.agenda_items.filter(uuid=value).first()
-        if item is None:
-            raise forms.ValidationError(_("That item is not on this meeting's agenda."))
-        return item
+        return item_of(self.meeting, self.cleaned_data["item"])
 
     def perform(self, *, by, at):
         """Record the pressed action through the live clock, which checks it against the state."""
@@ -286,3 +283,96 @@ class LiveActionForm(forms.Form):
             item=self.cleaned_data["item"] if takes_item else None,
             minutes=self.cleaned_data["minutes"] if action == LiveEvent.Kind.ADJUST else None,
         )
+
+
+def item_of(meeting: Meeting, value) -> AgendaItem | None:
+    """The agenda item a form names by its UUID, if it is this meeting's."""
+    if value is None:
+        return None
+    item = meeting.agenda_items.filter(uuid=value).first()
+    if item is None:
+        raise forms.ValidationError(_("That item is not on this meeting's agenda."))
+    return item
+
+
+class FloorRequestForm(forms.Form):
+    """A participant's "ask for the floor" (or "withdraw") for their delegation on one item.
+
+    Plain hidden fields and a button: it works without JavaScript.
+    """
+
+    ASK, WITHDRAW = "ask", "withdraw"
+    action = forms.ChoiceField(choices=[(ASK, ASK), (WITHDRAW, WITHDRAW)], widget=forms.HiddenInput)
+    item = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, registration: Registration, **kwargs):
+        # One such form per item on a page: no field ids to repeat.
+        super().__init__(*args, auto_id=False, **kwargs)
+        self.registration = registration
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("agenda:private-floor", args=[registration.token])
+        self.helper.form_class = "floor-form d-inline"
+        withdrawing = self.initial.get("action") == self.WITHDRAW
+        self.helper.add_input(
+            Submit(
+                "",
+                _("Withdraw the request") if withdrawing else _("Ask for the floor"),
+                css_class="btn-sm btn-outline-secondary" if withdrawing else "btn-sm",
+                css_id=f"floor-{self.initial.get('item', '')}",
+            )
+        )
+
+    def clean_item(self) -> AgendaItem:
+        return item_of(self.registration.meeting, self.cleaned_data["item"])
+
+    def perform(self, *, at) -> live.Replay:
+        item = self.cleaned_data["item"]
+        if self.cleaned_data["action"] == self.WITHDRAW:
+            return floor.withdraw(self.registration, item, at=at)
+        return floor.ask(self.registration, item, at=at)
+
+
+class FloorActionForm(forms.Form):
+    """A moderator's button on the speakers' list: which action, on which item and request."""
+
+    ADD = "add"
+    action = forms.ChoiceField(
+        choices=[
+            (ADD, ADD),
+            *((kind, label) for kind, label in LiveEvent.Kind.choices if kind in floor.FLOOR_KINDS),
+        ]
+    )
+    item = forms.UUIDField()
+    request = forms.IntegerField(required=False)
+    position = forms.IntegerField(required=False)
+    delegation = forms.CharField(required=False, max_length=200)
+    right_of_reply = forms.BooleanField(required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean_item(self) -> AgendaItem:
+        return item_of(self.meeting, self.cleaned_data["item"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.ADD and not (data.get("delegation") or "").strip():
+            self.add_error("delegation", _("Choose the delegation that asked for the floor."))
+        return data
+
+    def perform(self, *, by, at) -> live.Replay:
+        data = self.cleaned_data
+        if data["action"] == self.ADD:
+            return floor.add(
+                self.meeting,
+                data["item"],
+                data["delegation"],
+                right_of_reply=data["right_of_reply"],
+                by=by,
+                at=at,
+            )
+        fields = {"request_id": data["request"]}
+        if data["action"] == LiveEvent.Kind.MOVE:
+            fields["position"] = data["position"]
+        return floor.act(self.meeting, data["action"], data["item"], by=by, at=at, **fields)

@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import floor
 from .cache import bump_content_version
-from .models import AgendaItem, LiveEvent, Meeting
+from .models import AgendaItem, LiveEvent, Meeting, SpeakersList
 
 Kind = LiveEvent.Kind
 # The most a timekeeper may add or take away from the running item in one press.
@@ -62,6 +63,8 @@ class Replay:
     current: ItemClock | None = None
     paused_since: datetime | None = None
     version: int = 0
+    # Each speakers' list of the agenda, by item id.
+    floors: dict[int, floor.Floor] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -84,10 +87,10 @@ def topics_on_the_clock(agenda: list[AgendaItem]) -> list[AgendaItem]:
     return [item for item in agenda if item.starts_at and not item.is_cancelled]
 
 
-def replay(agenda: list[AgendaItem], events: list[LiveEvent]) -> Replay:
-    """Rebuild the clock from the recorded actions, in order."""
+def replay(agenda: list[AgendaItem], events: list[LiveEvent], lists: list[SpeakersList] = ()) -> Replay:
+    """Rebuild the clock and the speakers' lists from the recorded actions, in order."""
     clocks = [ItemClock(item, item.starts_at, item.ends_at) for item in topics_on_the_clock(agenda)]
-    state = Replay(items=clocks)
+    state = Replay(items=clocks, floors=floor.floors_for(lists))
     for event in events:
         apply(state, event)
         state.version += 1
@@ -97,6 +100,7 @@ def replay(agenda: list[AgendaItem], events: list[LiveEvent]) -> Replay:
 def stop_current(state: Replay, at: datetime) -> None:
     if state.current is None:
         return
+    floor.stop_speaker(state, state.current.item.pk, at)
     if state.paused_since is not None:
         state.current.paused += at - state.paused_since
         state.paused_since = None
@@ -117,7 +121,9 @@ def begin(state: Replay, clock: ItemClock, at: datetime) -> None:
 
 def apply(state: Replay, event: LiveEvent) -> None:
     at = event.at
-    if event.kind in (Kind.START_MEETING, Kind.START_ITEM):
+    if event.kind in floor.FLOOR_KINDS:
+        floor.apply(state, event)
+    elif event.kind in (Kind.START_MEETING, Kind.START_ITEM):
         state.started_at = state.started_at or at
         clock = state.clock_for(event.item_id) if event.item_id else state.items[0] if state.items else None
         if clock:
@@ -132,6 +138,7 @@ def apply(state: Replay, event: LiveEvent) -> None:
     elif event.kind == Kind.PAUSE:
         state.paused_since = at
     elif event.kind == Kind.RESUME:
+        floor.resume_speaker(state, at)
         if state.current and state.paused_since:
             state.current.paused += at - state.paused_since
         state.paused_since = None
@@ -168,6 +175,7 @@ class Projection:
     state: Replay
     now: datetime
     items: list[ItemProjection] = field(default_factory=list)
+    floors: dict[int, floor.FloorProjection] = field(default_factory=dict)
 
     @property
     def is_live(self) -> bool:
@@ -199,6 +207,12 @@ class Projection:
     @property
     def current(self) -> ItemProjection | None:
         return next((row for row in self.items if row.status == "now"), None)
+
+    @property
+    def floor(self) -> floor.FloorProjection | None:
+        """The running item's speakers' list, if it has one."""
+        current = self.current
+        return self.floors.get(current.item.pk) if current else None
 
     @property
     def next(self) -> ItemProjection | None:
@@ -250,6 +264,11 @@ class Projection:
             caught_up = current.actual_start + current.allotted + current.paused
         else:
             caught_up = now
+        speakers = self.floor
+        if speakers is not None and (speakers.floor.speaking or speakers.floor.waiting):
+            # The list's projected end follows the speaker's time, then the clock.
+            due = speakers.speaker_due if speakers.floor.speaking and not state.paused_since else now
+            caught_up = min(caught_up, due)
         return caught_up if now < caught_up else now.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
@@ -274,10 +293,14 @@ def project(state: Replay, now: datetime) -> Projection:
     if current is not None:
         ongoing_pause = now - state.paused_since if state.paused_since else timedelta(0)
         cursor = max(now, current.actual_start + current.allotted + current.paused + ongoing_pause)
+    if current is not None:
+        # Its speakers' list may run past its time; what is still to come waits for both.
+        cursor = with_speakers_list(projection, current, current.actual_start, cursor)
+    current_end = cursor
     next_found = False
     for clock in state.items:
         if clock is current:
-            projection.items.append(ItemProjection(clock, "now", clock.actual_start, cursor))
+            projection.items.append(ItemProjection(clock, "now", clock.actual_start, current_end))
         elif clock.is_done:
             projection.items.append(ItemProjection(clock, "done", clock.actual_start, clock.actual_end))
         elif state.ended_at:
@@ -286,9 +309,19 @@ def project(state: Replay, now: datetime) -> Projection:
             start = max(clock.planned_start, cursor)
             status = "upcoming" if next_found else "next"
             next_found = True
-            projection.items.append(ItemProjection(clock, status, start, start + clock.allotted))
-            cursor = start + clock.allotted
+            cursor = with_speakers_list(projection, clock, start, start + clock.allotted)
+            projection.items.append(ItemProjection(clock, status, start, cursor))
     return projection
+
+
+def with_speakers_list(projection: Projection, clock: ItemClock, start: datetime, end: datetime) -> datetime:
+    """The item's end, pushed later if its speakers' list, at the pace so far, would outrun it."""
+    item_floor = projection.state.floors.get(clock.item.pk)
+    if item_floor is None:
+        return end
+    read = floor.project(item_floor, projection.state, projection.now, start, end)
+    projection.floors[clock.item.pk] = read
+    return max(end, read.ends_at)
 
 
 def snapshot(projection: Projection) -> dict:
@@ -316,6 +349,7 @@ def snapshot(projection: Projection) -> dict:
         "countdown_to": ms(projection.now + remaining) if running else None,
         "paused_remaining_ms": round(remaining.total_seconds() * 1000) if paused else None,
         "delay_minutes": projection.delay_minutes if started else None,
+        "floor": floor_snapshot(projection, ms),
         "items": [
             {
                 "id": str(row.item.uuid),
@@ -329,6 +363,29 @@ def snapshot(projection: Projection) -> dict:
             }
             for row in projection.items
         ],
+    }
+
+
+def floor_snapshot(projection: Projection, ms) -> dict | None:
+    """The running item's speakers' list: who speaks, their countdown, who follows, when it ends."""
+    read = projection.floor
+    if read is None:
+        return None
+    speaker, paused = read.floor.speaking, projection.state.paused_since is not None
+
+    def named(request: floor.Request) -> dict:
+        return {"delegation": request.delegation, "person": request.person, "reply": request.right_of_reply}
+
+    return {
+        "speaker": named(speaker) if speaker else None,
+        "countdown_to": ms(read.speaker_due) if speaker and not paused else None,
+        "paused_remaining_ms": round(read.speaker_remaining.total_seconds() * 1000)
+        if speaker and paused
+        else None,
+        "queue": [named(request) for request in read.floor.waiting],
+        "closed": read.floor.closed,
+        "ends_at": ms(read.ends_at) if speaker or read.floor.waiting else None,
+        "over_slot_minutes": read.over_slot_minutes,
     }
 
 
@@ -449,7 +506,11 @@ def concerns_readers(meeting: Meeting, now: datetime) -> bool:
 
 
 def load_replay(meeting: Meeting, agenda: list[AgendaItem] | None = None) -> Replay:
-    return replay(meeting.agenda() if agenda is None else agenda, list(meeting.live_events.all()))
+    return replay(
+        meeting.agenda() if agenda is None else agenda,
+        list(meeting.live_events.select_related("registration")),
+        list(SpeakersList.objects.filter(item__meeting=meeting)),
+    )
 
 
 def refuse(message: str) -> None:
@@ -465,14 +526,31 @@ def record(
     at: datetime,
     item: AgendaItem | None = None,
     minutes: int | None = None,
+    **floor_fields,
 ) -> Replay:
-    """Check `kind` against the replayed state, then store it. Return the new state."""
+    """Check `kind` against the replayed state, then store it. Return the new state.
+
+    The meeting's row is locked first: two presses at once take turns, and the
+    second is checked against the state the first left.
+    """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.PUBLISHED:
         refuse(_("The clock runs only for a published meeting."))
     state = load_replay(meeting)
-    check(state, kind, item=item, minutes=minutes)
-    event = LiveEvent.objects.create(meeting=meeting, kind=kind, item=item, minutes=minutes, at=at, by=by)
+    if kind in floor.FLOOR_KINDS:
+        floor.check(
+            state,
+            kind,
+            item=item,
+            request_id=floor_fields.get("request_id"),
+            by_moderator=by is not None,
+            **{name: value for name, value in floor_fields.items() if name != "request_id"},
+        )
+    else:
+        check(state, kind, item=item, minutes=minutes)
+    event = LiveEvent.objects.create(
+        meeting=meeting, kind=kind, item=item, minutes=minutes, at=at, by=by, **floor_fields
+    )
     apply(state, event)
     state.version += 1
     bump_content_version()

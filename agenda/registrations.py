@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Meeting, Registration
+from .models import Country, Meeting, Registration
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -42,6 +42,8 @@ HEADINGS = {
     },
     "role": {"role", "rol", "papel", "funcao", "tipo"},
 }
+# Optional: a delegation's country, by ISO code or name, for the floor report's totals per conference.
+COUNTRY_HEADINGS = {"country", "pais", "pays", "country-code", "codigo-pais", "iso"}
 ROLES = {
     Registration.Role.DELEGATE: {"delegate", "delegado", "delegada", "delegado-a", "delegacion"},
     Registration.Role.OBSERVER: {"observer", "observador", "observadora", "observador-a"},
@@ -85,7 +87,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
         raise ValidationError(_("The file is not a readable CSV: %(error)s") % {"error": error}) from error
     columns = {}
     for index, heading in enumerate(headings):
-        for column, names in HEADINGS.items():
+        for column, names in {**HEADINGS, "country": COUNTRY_HEADINGS}.items():
             if slugify(heading) in names:
                 columns[column] = index
     missing = [column for column in HEADINGS if column not in columns]
@@ -136,6 +138,9 @@ def import_registrations(meeting: Meeting, data: bytes) -> ImportResult:
     """
     rows = read_rows(data)
     existing = {registration.email: registration for registration in meeting.registrations.all()}
+    countries = {}
+    for country in Country.objects.all():
+        countries[slugify(country.code)] = countries[slugify(country.name)] = country
     seen: dict[str, int] = {}
     problems, to_save = [], []
     for line, row in rows:
@@ -149,6 +154,17 @@ def import_registrations(meeting: Meeting, data: bytes) -> ImportResult:
         )
         registration.role = role or ""
         try:
+            if row.get("country"):
+                registration.country = countries.get(slugify(row["country"]))
+                if registration.country is None:
+                    raise ValidationError(
+                        {
+                            "country": _(
+                                "“%(country)s” is not a country we know: write its name or ISO code."
+                            )
+                            % {"country": row["country"]}
+                        }
+                    )
             if role is None:
                 raise ValidationError(
                     {

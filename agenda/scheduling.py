@@ -108,7 +108,11 @@ def duplicate_meeting(meeting: Meeting, *, on: date, title: str | None = None) -
     source = Meeting.objects.get(pk=original_pk)
     conferences = list(source.conferences.all())
     organisers = list(source.organisers.all())
-    items = list(source.agenda_items.order_by("parent_id", "pk").prefetch_related("participants"))
+    items = list(
+        source.agenda_items.order_by("parent_id", "pk")
+        .prefetch_related("participants")
+        .select_related("speakers_list")
+    )
 
     copy = source
     copy.pk = None
@@ -132,6 +136,7 @@ def duplicate_meeting(meeting: Meeting, *, on: date, title: str | None = None) -
     # Topics first (parent_id NULL sorts first on both databases once ordered with it).
     for original in sorted(items, key=lambda each: each.parent_id is not None):
         participants = list(original.participants.all())
+        speakers_list = getattr(original, "speakers_list", None)
         old_pk = original.pk
         original.pk = None
         original.id = None
@@ -155,6 +160,12 @@ def duplicate_meeting(meeting: Meeting, *, on: date, title: str | None = None) -
             )
             for participant in participants
         )
+        if speakers_list is not None:
+            # The list's rules carry over; who asked and who spoke belong to the meeting that was.
+            speakers_list.pk = None
+            speakers_list.item = original
+            speakers_list._state.adding = True
+            speakers_list.save()
     problems = agenda_problems(copy, list(new_ids.values()))
     if problems:
         raise ValidationError(problems, code="invalid_copy")

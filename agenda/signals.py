@@ -10,12 +10,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from .cache import bump_content_version
-from .models import AgendaItem, AgendaParticipant, Meeting, Organisation, Person
+from .models import AgendaItem, AgendaParticipant, Meeting, Organisation, Person, Registration, SpeakersList
 from .models.people import Conference, Country, Presidency
 
 # The agenda, and the records its pages and feeds name.
 WATCHED_MODELS = [Meeting, AgendaItem, AgendaParticipant]
 WATCHED_MODELS += [Conference, Country, Organisation, Person, Presidency]
+# The live state names the speakers' lists and who asked.
+WATCHED_MODELS += [SpeakersList, Registration]
 
 
 def content_changed(**kwargs) -> None:

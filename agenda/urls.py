@@ -17,10 +17,12 @@ urlpatterns = [
     path("meetings/<slug:slug>/speaker/", views.speaker_view, name="speaker-view"),
     path("meetings/<slug:slug>/timekeeper/", views.timekeeper, name="timekeeper"),
     path("meetings/<slug:slug>/timekeeper/action/", views.timekeeper_action, name="timekeeper-action"),
+    path("meetings/<slug:slug>/timekeeper/floor/", views.timekeeper_floor, name="timekeeper-floor"),
     path("meetings/<slug:slug>/report/", views.live_report, name="live-report"),
     path("meetings/<slug:slug>/documents/<uuid:document>/", views.public_document, name="public-document"),
     # A registered participant's private link: the token is their signed key.
     path("p/<str:token>/", views.private_page, name="private-page"),
+    path("p/<str:token>/floor/", views.private_floor, name="private-floor"),
     path("p/<str:token>/meeting.ics", views.private_ical, name="private-ical"),
     path("p/<str:token>/documents/<uuid:document>/", views.private_document, name="private-document"),
     path("api/meetings/", views.api_meeting_list, name="api-meeting-list"),

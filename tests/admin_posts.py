@@ -1,6 +1,6 @@
 """The bodies the admin's change forms post, built from plain values in the meeting's zone."""
 
-from agenda.models import AgendaItem, Meeting
+from agenda.models import AgendaItem, Meeting, SpeakersList
 
 
 def management_form(prefix: str, total: int, initial: int) -> dict[str, str]:
@@ -104,8 +104,11 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
     return data
 
 
-def item_post(item: AgendaItem, **fields) -> dict[str, str]:
-    """Return an agenda item's own change form, with its participants and sub-items unchanged."""
+def item_post(item: AgendaItem, speakers_list: dict | None = None, **fields) -> dict[str, str]:
+    """Return an agenda item's own change form, with its participants and sub-items unchanged.
+
+    `speakers_list` (its fields, as posted) adds a speakers' list to an item that has none.
+    """
     meeting = item.meeting
     day = fields.pop("day", meeting.local_starts_at.date().isoformat())
     data = {
@@ -157,5 +160,18 @@ def item_post(item: AgendaItem, **fields) -> dict[str, str]:
                     f"{prefix}-title_es": child.title_es,
                 }
             )
+    stored = SpeakersList.objects.filter(item=item).first()
+    rows = (
+        [{"id": str(stored.pk), "minutes_per_intervention": str(stored.minutes_per_intervention)}]
+        if stored
+        else []
+    )
+    if speakers_list is not None:
+        rows = [speakers_list]
+    data.update(management_form("speakers_list", len(rows), 1 if stored else 0))
+    for row in rows:
+        data.update(
+            {f"speakers_list-0-{name}": value for name, value in {**row, "item": str(item.pk)}.items()}
+        )
     data.update(fields)
     return data

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from agenda.models import AgendaItem, Meeting
+from agenda.models import AgendaItem, Meeting, SpeakersList
 
 from .admin_posts import management_form, meeting_post
 from .factories import ConferenceFactory, meeting_with_topics
@@ -23,7 +23,7 @@ SECRETARIAT_PERMISSIONS = sorted(
     ]
     + [
         f"{action}_{model}"
-        for model in ["registration", "meetingdocument"]
+        for model in ["registration", "meetingdocument", "speakerslist"]
         for action in ["add", "change", "delete", "view"]
     ]
     + ["view_conference", "view_country", "view_presidency", "keep_time"]
@@ -157,6 +157,11 @@ def test_duration_sets_the_end_of_an_item(secretariat_client, db):
 
 
 def test_duplicate_makes_a_draft_for_the_next_meeting_with_the_whole_agenda(secretariat_client, seed_meeting):
+    SpeakersList.objects.create(
+        item=seed_meeting.agenda_items.get(title__startswith="TEMA 1"),
+        minutes_per_intervention=4,
+        open_to_civil_society=False,
+    )
     url = reverse("admin:agenda_meeting_duplicate", args=[seed_meeting.pk])
     response = secretariat_client.post(url, {"on": "2023-05-30", "title": "IV Reunión Plenaria CRM–CSM"})
     copy = Meeting.objects.get(title="IV Reunión Plenaria CRM–CSM")
@@ -178,7 +183,18 @@ def test_duplicate_makes_a_draft_for_the_next_meeting_with_the_whole_agenda(secr
     ]
     assert copied == original
     assert sorted(copy.conferences.values_list("acronym", flat=True)) == ["CRM", "CSM"]
+    copied_list = SpeakersList.objects.get(item__meeting=copy)
+    assert (
+        copied_list.item.title[:6],
+        copied_list.minutes_per_intervention,
+        copied_list.open_to_civil_society,
+    ) == (
+        "TEMA 1",
+        4,
+        False,
+    )
     assert seed_meeting.agenda_items.count() == 12, "the original is untouched"
+    assert SpeakersList.objects.filter(item__meeting=seed_meeting).count() == 1
 
 
 def test_unpublish_and_publish_actions(secretariat_client, seed_meeting):

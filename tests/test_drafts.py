@@ -9,7 +9,9 @@ from agenda.models import Meeting, MeetingDocument, Registration
 from .factories import AgendaItemFactory, AgendaParticipantFactory, MeetingFactory, at
 
 # Pages that are the secretariat's, not the public's: they ask for a login first.
-STAFF_ONLY = {"timekeeper", "timekeeper-action", "live-report"}
+STAFF_ONLY = {"timekeeper", "timekeeper-action", "timekeeper-floor", "live-report"}
+# Forms' targets: a GET is not allowed; their POSTs are checked below.
+POST_ONLY = {"private-floor"}
 
 
 def agenda_patterns() -> list[URLPattern]:
@@ -77,6 +79,11 @@ def test_every_public_address_hides_a_draft(client, draft, settings, tmp_path):
             body = response.content.decode(errors="replace")
             if pattern.pattern.converters:
                 expected = (302, 403, 405) if pattern.name in STAFF_ONLY else (404,)
+                if pattern.name in POST_ONLY:
+                    expected = (405,)
+                    assert (
+                        client.post(url + language, {"action": "ask", "item": item.uuid}).status_code == 404
+                    )
                 assert response.status_code in expected, (url, response.status_code)
             else:
                 assert response.status_code == 200, url

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from agenda import registrations
 from agenda.logs import HidePrivateTokens
-from agenda.models import Meeting, MeetingDocument, Registration
+from agenda.models import Country, Meeting, MeetingDocument, Registration
 
 from .factories import MeetingFactory, secretariat_user, staff_user
 
@@ -133,7 +133,7 @@ def test_the_private_page_and_feed_carry_the_join_link_and_participant_documents
     assert private.status_code == 200
     assert JOIN_LINK.replace("&", "&amp;") in page or JOIN_LINK in page
     assert "Borrador de declaración" in page
-    assert private["Cache-Control"] == "private, no-store" and private["Referrer-Policy"] == "no-referrer"
+    assert private["Cache-Control"] == "private, no-store" and private["Referrer-Policy"] == "same-origin"
 
     feed = icalendar.Calendar.from_ical(
         client.get(reverse("agenda:private-ical", args=[registration.token])).content
@@ -266,3 +266,20 @@ def test_the_secretariat_lists_revoked_links_apart(client, meeting):
     assert "revocada@x.org" in revoked and "activa@x.org" not in revoked
     active = client.get(listing + "?link=active").content.decode()
     assert "activa@x.org" in active and "revocada@x.org" not in active
+
+
+def test_a_country_column_names_each_delegations_country_by_name_or_code(meeting):
+    Country.objects.get_or_create(code="CL", defaults={"name": "Chile"})
+    Country.objects.get_or_create(code="MX", defaults={"name": "México"})
+    data = "nombre;correo;delegación;rol;país\nPaula;paula@minrel.cl;Chile;delegada;cl\nAna;ana@sre.gob.mx;México;delegada;Mexico\nOlga;olga@iom.int;OIM;observadora;\n"
+    registrations.import_registrations(meeting, data.encode())
+    assert dict(Registration.objects.values_list("affiliation", "country_id")) == {
+        "Chile": "CL",
+        "México": "MX",
+        "OIM": None,
+    }
+    with pytest.raises(ValidationError) as refused:
+        registrations.import_registrations(meeting, data.replace("cl\n", "Narnia\n").encode())
+    assert refused.value.messages == [
+        "Línea 2: «Narnia» no es un país que conozcamos: escriba su nombre o código ISO."
+    ]

@@ -215,3 +215,79 @@ def form_data(html: str, **changes) -> dict:
     data.update(changes)
     data["_save"] = "Guardar"
     return data
+
+
+FLOOR_SETUP = (
+    "from agenda.models import AgendaItem, Meeting, Registration, SpeakersList;"
+    " meeting = Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm');"
+    " item = AgendaItem.objects.get(meeting=meeting, title_es__startswith='TEMA 1');"
+    " SpeakersList.objects.create(item=item);"
+)
+
+
+def floor_events(app, kind: str) -> int:
+    return int(
+        app.run(
+            f"from agenda.models import LiveEvent; print(LiveEvent.objects.filter(kind={kind!r}).count())"
+        )
+    )
+
+
+def test_two_people_of_one_delegation_asking_at_once_make_one_request(app):
+    tokens = app.run(
+        FLOOR_SETUP
+        + " people = [Registration.objects.create(meeting=meeting, name=n, email=n + '@sre.gob.mx',"
+        " affiliation='México') for n in ('ana', 'luis')];"
+        " print(item.uuid, *(person.token for person in people))"
+    ).split()
+    item, tokens = tokens[0], tokens[1:]
+    people = []
+    for token in tokens:
+        person = Secretary(app.port)
+        assert person.open(f"/p/{token}/")[0] == 200  # the page sets the CSRF cookie
+        people.append((person, f"/p/{token}/"))
+    for round_number in range(ROUNDS):
+        results = at_once(
+            [
+                lambda person=person, page=page: person.open(page + "floor/", {"action": "ask", "item": item})
+                for person, page in people
+            ]
+        )
+        assert [status for status, _ in results] == [302, 302], results
+        assert floor_events(app, "ask_floor") == round_number + 1, "one request, not two"
+        pages = [unescape(person.open(page)[1]) for person, page in people]
+        assert sum("México ha pedido ya la palabra" in page for page in pages) == 1
+        person, page = people[round_number % 2]
+        assert person.open(page + "floor/", {"action": "withdraw", "item": item})[0] == 302
+
+
+def test_two_consoles_giving_the_floor_at_once_move_the_list_by_one(app):
+    first, second = app.secretaries(2)
+    item = app.run(
+        FLOOR_SETUP + " from django.utils import timezone; from agenda import floor;"
+        " [floor.ask(Registration.objects.create(meeting=meeting, name=n, email=n + '@example.org',"
+        " affiliation=n), item, at=timezone.now()) for n in ('Chile', 'México', 'Brasil', 'Perú', 'Colombia', 'OIM')];"
+        " print(item.uuid)"
+    )
+    assert first.open(TIMEKEEPER + "action/", {"action": "start_item", "item": item})[0] == 302
+
+    def waiting() -> list[str]:
+        return app.run(
+            "from agenda.models import Meeting; from agenda.live import load_replay;"
+            " meeting = Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm');"
+            " floor = next(iter(load_replay(meeting).floors.values()));"
+            " print(' '.join(f'{r.id}:{r.delegation}' for r in floor.waiting))"
+        ).split()
+
+    for round_number in range(ROUNDS):
+        head = waiting()[0]
+        press = {"action": "give_floor", "item": item, "request": head.split(":")[0]}
+        results = at_once(
+            [lambda keeper=keeper: keeper.open(TIMEKEEPER + "floor/", press) for keeper in (first, second)]
+        )
+        assert [status for status, _ in results] == [302, 302], results
+        assert floor_events(app, "give_floor") == round_number + 1, "one speaker, not two"
+        assert head not in waiting() and len(waiting()) == 6 - round_number - 1
+        pages = [unescape(keeper.open(TIMEKEEPER)[1]) for keeper in (first, second)]
+        assert sum("ya no está en espera: la lista ha avanzado" in page for page in pages) == 1
+        assert all(f"Tiene la palabra: {head.split(':')[1]}" in page for page in pages)

@@ -1,4 +1,4 @@
-"""Agenda rows edited inline: a meeting's topics, a topic's sub-items, an item's participants."""
+"""Agenda rows edited inline: a meeting's topics, a topic's sub-items, participants and speakers' list."""
 
 from __future__ import annotations
 
@@ -10,8 +10,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import AgendaItemForm, AgendaRowsFormSet
-from ..models import AgendaItem, AgendaParticipant, Meeting
+from ..models import AgendaItem, AgendaParticipant, Meeting, SpeakersList
 from .common import label_times, zone_for_editing
+
+
+class SpeakersListInline(admin.StackedInline):
+    """Whether the topic runs a speakers' list, and its rules; the requests themselves are live events."""
+
+    model = SpeakersList
+    max_num = 1
+    extra = 0
+    fields = ["minutes_per_intervention", "open_to_delegates", "open_to_observers", "open_to_civil_society"]
 
 
 class ParticipantInline(admin.TabularInline):

@@ -22,7 +22,7 @@ from .common import (
     local_span,
     zone_for_editing,
 )
-from .inlines import ParticipantInline, SubItemInline
+from .inlines import ParticipantInline, SpeakersListInline, SubItemInline
 
 
 @admin.register(AgendaItem)
@@ -62,7 +62,7 @@ class AgendaItemAdmin(MeetingBoundAdmin):
 
     # Every item page has the sub-items' formset: it is what judges the whole agenda on save
     # (on a sub-item's page or a new item's, it has no rows and shows nothing).
-    inlines = [SubItemInline, ParticipantInline]
+    inlines = [SubItemInline, ParticipantInline, SpeakersListInline]
 
     def has_delete_permission(self, request, obj=None):
         # A published meeting's topics are events in calendars: cancel one instead.

@@ -46,7 +46,17 @@ class RegistrationAdmin(MeetingScopedAdmin):
     list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "role", PrivateLinkFilter]
     list_select_related = ["meeting"]
     search_fields = ["name", "email", "affiliation"]
-    fields = ["meeting", "name", "email", "affiliation", "role", "private_link", "revoked_at", "created_at"]
+    fields = [
+        "meeting",
+        "name",
+        "email",
+        "affiliation",
+        "role",
+        "country",
+        "private_link",
+        "revoked_at",
+        "created_at",
+    ]
     readonly_fields = ["private_link", "revoked_at", "created_at"]
     actions = ["revoke_links", "issue_new_links"]
 

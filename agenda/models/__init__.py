@@ -1,6 +1,7 @@
 """The app's models, one module per subject; import them from here."""
 
 from .content import ContentVersion
+from .floor import SpeakersList
 from .live import LiveEvent
 from .meetings import (
     AgendaItem,
@@ -32,6 +33,7 @@ __all__ = [
     "Presidency",
     "PresidencyQuerySet",
     "Registration",
+    "SpeakersList",
     "StaffProfile",
     "agenda_problems",
     "check_agenda",

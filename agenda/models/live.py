@@ -1,4 +1,4 @@
-"""The live clock's record: every timekeeper action, with who pressed it and when."""
+"""The live clock's record: every timekeeper action and request for the floor, with who and when."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .fields import optional_link
 from .meetings import AgendaItem, Meeting
+from .people import Country
+from .registrations import Registration
 
 
 class LiveEvent(models.Model):
@@ -25,6 +27,16 @@ class LiveEvent(models.Model):
         RESUME = "resume", _("Resume")
         ADJUST = "adjust", _("Change the time of the running item")
         END_MEETING = "end_meeting", _("End the meeting")
+        # The floor: a speakers' list on an item (agenda/floor.py).
+        ASK_FLOOR = "ask_floor", _("Ask for the floor")
+        WITHDRAW = "withdraw", _("Withdraw a request for the floor")
+        MOVE = "move", _("Move a request in the speakers' list")
+        GIVE_FLOOR = "give_floor", _("Give the floor")
+        EXTEND = "extend", _("Give the speaker more time")
+        END_INTERVENTION = "end_intervention", _("End the intervention")
+        SKIP = "skip", _("Skip a speaker")
+        CLOSE_LIST = "close_list", _("Close the speakers' list")
+        REOPEN_LIST = "reopen_list", _("Reopen the speakers' list")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="live_events", verbose_name=_("meeting")
@@ -40,6 +52,18 @@ class LiveEvent(models.Model):
     minutes = models.SmallIntegerField(_("minutes"), null=True, blank=True)
     at = models.DateTimeField(_("at"))
     by = optional_link(settings.AUTH_USER_MODEL, _("by"), on_delete=models.SET_NULL, related_name="+")
+    # The floor's actions name the request they act on: its "ask" event.
+    request = optional_link("self", _("request for the floor"), on_delete=models.CASCADE, related_name="+")
+    delegation = models.CharField(_("delegation or organisation"), max_length=200, blank=True)
+    speaker_role = models.CharField(
+        _("speaks as"), max_length=20, choices=Registration.Role.choices, blank=True
+    )
+    registration = optional_link(
+        Registration, _("asked by"), on_delete=models.SET_NULL, related_name="floor_requests"
+    )
+    country = optional_link(Country, _("country"), on_delete=models.SET_NULL, related_name="+")
+    right_of_reply = models.BooleanField(_("right of reply"), default=False)
+    position = models.PositiveSmallIntegerField(_("place in the list"), null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

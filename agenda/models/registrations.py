@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 import uuid
 from pathlib import PurePath
 
@@ -16,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .fields import optional_link
 from .meetings import Meeting
+from .people import Country
 
 # Signed with the site's SECRET_KEY: a guessed or altered token fails before any query.
 LINK_SALT = "plenary.private-link"
@@ -29,13 +32,25 @@ def new_link_key() -> str:
 
 
 class RegistrationQuerySet(models.QuerySet):
-    def from_token(self, token: str) -> Registration | None:
+    def from_token(self, token: str, *, include_revoked: bool = False) -> Registration | None:
         """The registration a private link belongs to, or None if altered, guessed or revoked."""
         try:
             key = signing.Signer(salt=LINK_SALT).unsign(token)
         except signing.BadSignature:
             return None
-        return self.filter(link_key=key, revoked_at__isnull=True).select_related("meeting").first()
+        found = self.filter(link_key=key).select_related("meeting")
+        return (found if include_revoked else found.filter(revoked_at__isnull=True)).first()
+
+    def for_delegation(self, name: str) -> Registration | None:
+        """A registration of the delegation `name`, however it is spelt: one says who they are."""
+        key = delegation_key(name)
+        return next((r for r in self.order_by("created_at", "id") if r.delegation_key == key), None)
+
+
+def delegation_key(name: str) -> str:
+    """What makes two spellings one delegation: "Delegación de México" and "delegacion de mexico "."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(plain.casefold().split())
 
 
 # One registration per email in a meeting: a private link is personal.
@@ -61,6 +76,12 @@ class Registration(models.Model):
         _("delegation or organisation"), max_length=200, help_text=_("“Delegación de México”, “OIM”…")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DELEGATE)
+    country = optional_link(
+        Country,
+        _("country"),
+        related_name="+",
+        help_text=_("For a delegation: the country it represents (the report adds up by conference)."),
+    )
     link_key = models.CharField(max_length=64, unique=True, default=new_link_key, editable=False)
     revoked_at = models.DateTimeField(_("link revoked"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
@@ -89,6 +110,10 @@ class Registration(models.Model):
                         % {"email": self.email}
                     }
                 )
+
+    @property
+    def delegation_key(self) -> str:
+        return delegation_key(self.affiliation)
 
     @property
     def token(self) -> str:

@@ -3,10 +3,10 @@
 from .api import api_meeting_detail, api_meeting_list
 from .documents import private_document, public_document
 from .feeds import item_ical, meeting_agenda_ical, meeting_ical, series_ical
-from .live import live_report, live_state, speaker_view, timekeeper, timekeeper_action
+from .live import live_report, live_state, speaker_view, timekeeper, timekeeper_action, timekeeper_floor
 from .pages import meeting_detail, meeting_list
 from .printouts import agenda_pdf, agenda_text
-from .private import private_ical, private_page
+from .private import private_floor, private_ical, private_page
 
 __all__ = [
     "agenda_pdf",
@@ -21,6 +21,7 @@ __all__ = [
     "meeting_ical",
     "meeting_list",
     "private_document",
+    "private_floor",
     "private_ical",
     "private_page",
     "public_document",
@@ -28,4 +29,5 @@ __all__ = [
     "speaker_view",
     "timekeeper",
     "timekeeper_action",
+    "timekeeper_floor",
 ]

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import access, charts, live
+from .. import access, charts, floor, live
 from ..cache import Built, cached_view
-from ..forms import LiveActionForm
+from ..forms import FloorActionForm, LiveActionForm
 from ..models import Meeting
 from .api import JSON_CONTENT_TYPE, as_json
 from .feeds import public_meeting
@@ -66,6 +66,8 @@ def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "meeting": meeting,
             "live": projection,
+            "speakers": floor.console_list(projection),
+            "delegations": floor.registered_delegations(meeting),
             "events": meeting.live_events.select_related("item", "by").order_by("-at", "-id")[:20],
             "max_adjust": live.MAX_ADJUST_MINUTES,
         },
@@ -75,8 +77,19 @@ def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @permission_required("agenda.keep_time", raise_exception=True)
 def timekeeper_action(request: HttpRequest, slug: str) -> HttpResponse:
+    return console_action(request, slug, LiveActionForm)
+
+
+@require_POST
+@permission_required("agenda.keep_time", raise_exception=True)
+def timekeeper_floor(request: HttpRequest, slug: str) -> HttpResponse:
+    return console_action(request, slug, FloorActionForm)
+
+
+def console_action(request: HttpRequest, slug: str, form_class) -> HttpResponse:
+    """Perform a console button's action through the live clock; say why if it was refused."""
     meeting = meeting_to_keep_time_of(request, slug)
-    form = LiveActionForm(request.POST, meeting=meeting)
+    form = form_class(request.POST, meeting=meeting)
     if form.is_valid():
         try:
             form.perform(by=request.user, at=timezone.now())
@@ -97,6 +110,9 @@ def live_report(request: HttpRequest, slug: str) -> HttpResponse:
     rows = live.report(state)
     if request.GET.get("format") == "csv":
         return report_csv(meeting, rows)
+    if request.GET.get("format") == "interventions.csv":
+        return interventions_csv(meeting, state)
+    delegations, conferences = floor.totals(state, meeting)
     return render(
         request,
         "agenda/live_report.html",
@@ -106,6 +122,10 @@ def live_report(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "total_delay": live.total_delay_minutes(state),
             "chart": charts.timeline(meeting, rows),
+            "interventions": floor.interventions(state),
+            "delegation_totals": delegations,
+            "conference_totals": conferences,
+            "speaking_chart": charts.speaking_time(delegations),
         },
     )
 
@@ -114,4 +134,11 @@ def report_csv(meeting: Meeting, rows: list[live.ReportRow]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-timing.csv"'
     live.write_report_csv(rows, meeting.zone, response)
+    return response
+
+
+def interventions_csv(meeting: Meeting, state: live.Replay) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-interventions.csv"'
+    floor.write_interventions_csv(state, meeting.zone, response)
     return response

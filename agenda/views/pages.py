@@ -11,9 +11,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import history, live, zones
+from .. import floor, history, live, zones
 from ..cache import Built, cached_view, content_version
-from ..forms import TimeZoneForm
+from ..forms import FloorRequestForm, TimeZoneForm
 from ..models import Meeting, Registration
 from ..templatetags.agenda_tags import own_path
 
@@ -96,6 +96,7 @@ class MeetingPage:
     meeting: Meeting
     viewer_zone: str | None
     now: datetime
+    registration: Registration | None = None
 
     @cached_property
     def countries(self) -> list[tuple[str, str]]:
@@ -122,6 +123,20 @@ class MeetingPage:
         return live.project(live.load_replay(self.meeting, self.agenda), self.now)
 
     @cached_property
+    def speakers_lists(self) -> list[floor.ParticipantRow]:
+        """On a participant's private page: each speakers' list, with their delegation's place and button."""
+        registration = self.registration
+        if registration is None:
+            return []
+        rows = floor.participant_rows(live.load_replay(self.meeting, self.agenda), registration)
+        for row in rows:
+            action = FloorRequestForm.WITHDRAW if row.status == "waiting" else FloorRequestForm.ASK
+            row.form = FloorRequestForm(
+                initial={"action": action, "item": row.item.uuid}, registration=registration
+            )
+        return rows
+
+    @cached_property
     def delegations(self) -> list:
         meeting = self.meeting
         return zones.delegation_times(meeting.starts_at, meeting.ends_at, meeting.local_date, self.countries)
@@ -145,7 +160,7 @@ def meeting_page(
     viewer_zone, refused_zone = zones.choose_viewer_zone(
         request.GET.get("tz"), request.COOKIES.get(VIEWER_ZONE_COOKIE)
     )
-    page = MeetingPage(meeting, viewer_zone, timezone.now())
+    page = MeetingPage(meeting, viewer_zone, timezone.now(), registration)
     documents = [
         document for document in meeting.documents.all() if document.is_public or registration is not None
     ]

@@ -2,15 +2,21 @@
 
 The token in the address is the participant's key, signed; an altered, guessed
 or revoked one gets the same 404 as a page that does not exist. The responses
-are kept out of shared caches and send no referrer, so the token travels nowhere.
+are kept out of shared caches and send a referrer only to this site, so the token
+travels nowhere else.
 """
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
-from .. import ical
+from .. import ical, live
 from ..cache import cached_view
+from ..forms import FloorRequestForm
 from ..models import Meeting, Registration
 from .feeds import ICAL_CONTENT_TYPE, entries
 from .pages import meeting_page, remember_viewer_zone
@@ -25,7 +31,9 @@ def registration_or_404(token: str) -> Registration:
 
 def keep_private(response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, private=True, no_store=True)
-    response["Referrer-Policy"] = "no-referrer"
+    # No address (with its token) leaves the site. Not "no-referrer": the browser would then
+    # post the page's forms with "Origin: null", which CSRF protection rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -49,3 +57,33 @@ def private_ical(request: HttpRequest, token: str) -> HttpResponse:
 def participants_ical(request: HttpRequest, slug: str) -> bytes:
     meeting = Meeting.objects.prefetch_related("organisers", "conferences").get(slug=slug)
     return ical.build_meeting_calendar(entries(request, [meeting])[0], for_participants=True)
+
+
+@require_POST
+def private_floor(request: HttpRequest, token: str) -> HttpResponse:
+    """Ask for the floor, or withdraw, for the participant's delegation; back to their page."""
+    registration = Registration.objects.from_token(token, include_revoked=True)
+    if registration is None or not registration.meeting.is_public:
+        raise Http404
+    if registration.is_revoked:
+        # The signature is ours: the participant had a real link, so say why it no longer works.
+        message = _("This private link has been revoked: ask the secretariat for a new one.")
+        return keep_private(render(request, "agenda/refused.html", {"message": message}, status=403))
+    form = FloorRequestForm(request.POST, registration=registration)
+    if form.is_valid():
+        try:
+            form.perform(at=timezone.now())
+        except live.LiveActionRefused as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            if form.cleaned_data["action"] == form.WITHDRAW:
+                messages.success(request, _("Your request for the floor is withdrawn."))
+            else:
+                messages.success(
+                    request,
+                    _("You have asked for the floor for %(delegation)s.")
+                    % {"delegation": registration.affiliation},
+                )
+    else:
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+    return keep_private(redirect(f"{registration.get_private_url()}#floor"))

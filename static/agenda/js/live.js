@@ -47,6 +47,7 @@ if (root && root.dataset.poll) {
       const text = late > 0 ? root.dataset.textLate : late < 0 ? root.dataset.textEarly : root.dataset.textOnTime;
       put("delay", text.replace("{n}", String(Math.abs(late))));
     }
+    renderFloor(state.floor);
     rows.forEach((row) => {
       document.querySelectorAll(`tr[data-item="${row.id}"]`).forEach((tr) => {
         ["done", "now", "next", "upcoming", "skipped"].forEach((s) => tr.classList.toggle(`live-${s}`, s === row.status));
@@ -55,6 +56,27 @@ if (root && root.dataset.poll) {
         });
       });
     });
+  };
+
+  // The running item's speakers' list: who has the floor, their own countdown, who follows.
+  const floorBox = root.querySelector('[data-live="floor"]');
+  const speakerName = (entry) => (entry.reply ? `${entry.delegation} (${root.dataset.textReply})` : entry.delegation);
+  const renderFloor = (floor) => {
+    const active = Boolean(floor && (floor.speaker || floor.queue.length));
+    if (floorBox) floorBox.hidden = !active;
+    const left = floor && floor.speaker
+      ? (floor.countdown_to !== null ? floor.countdown_to - now() : floor.paused_remaining_ms)
+      : null;
+    document.body.classList.toggle("floor-active", Boolean(floor && floor.speaker));
+    document.body.classList.toggle("floor-warning", left !== null && left <= 30000 && left > 0);
+    document.body.classList.toggle("floor-overrun", left !== null && left <= 0);
+    if (!active) return;
+    put("speaker", floor.speaker ? speakerName(floor.speaker) : root.dataset.textNone);
+    put("speaker-remaining", left === null ? "" : countdown(left));
+    put("queue", floor.queue.length ? floor.queue.map(speakerName).join(", ") : root.dataset.textNone);
+    put("queue-length", String(floor.queue.length));
+    const ends = floor.over_slot_minutes > 0 ? root.dataset.textListEnds : root.dataset.textListEndsInSlot;
+    put("list-end", floor.ends_at === null ? "" : ends.replace("{end}", hhmm.format(floor.ends_at)).replace("{n}", String(floor.over_slot_minutes)));
   };
 
   const poll = async () => {

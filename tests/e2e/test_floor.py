@@ -1,0 +1,142 @@
+"""The floor in six browsers: three delegations ask, the moderator gives the floor, the room follows."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from selenium.webdriver.common.by import By
+
+from agenda import floor, live
+from agenda.models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
+
+from ..factories import secretariat_user
+from .test_live import PASSWORD, SEED, wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+Kind = LiveEvent.Kind
+
+
+def text_of(browser, selector: str) -> str:
+    """What an element shows now, or "" while a form post or a poll replaces it."""
+    try:
+        return browser.find_element(By.CSS_SELECTOR, selector).text
+    except Exception:  # noqa: BLE001 - stale or not yet there: read again on the next try
+        return ""
+
+
+def last(open_browser, browser) -> None:
+    """Make `browser` the one `screenshot` takes."""
+    open_browser.drivers.append(open_browser.drivers.pop(open_browser.drivers.index(browser)))
+
+
+def test_three_delegations_ask_and_the_room_follows_the_floor_without_a_reload(
+    open_browser, live_seed, screenshot
+):
+    meeting = Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm")
+    tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
+    SpeakersList.objects.create(item=tema_1, minutes_per_intervention=3)
+    links = {}
+    for delegation, email, role in [
+        ("OIM", "olga@iom.int", Registration.Role.OBSERVER),
+        ("Chile", "paula@minrel.cl", Registration.Role.DELEGATE),
+        ("México", "ana@sre.gob.mx", Registration.Role.DELEGATE),
+    ]:
+        registration = Registration.objects.create(
+            meeting=meeting, name=email.split("@")[0], email=email, affiliation=delegation, role=role
+        )
+        links[delegation] = live_seed.url + registration.get_private_url()
+    now = timezone.now()
+    live.start_meeting(meeting, by=None, at=now)
+    live.next_item(meeting, AgendaItem.objects.get(title="Apertura"), by=None, at=now)
+
+    # The observer asks first; the member states still go before it.
+    participants = {}
+    for delegation in ("OIM", "Chile", "México"):
+        browser = participants[delegation] = open_browser()
+        browser.get(links[delegation])
+        browser.find_element(By.CSS_SELECTOR, "#floor input[value='Pedir la palabra']").click()
+        wait_until(browser, lambda b: "Ha pedido la palabra" in text_of(b, "#floor"))
+    for delegation, place in [("Chile", 1), ("México", 2), ("OIM", 3)]:
+        browser = participants[delegation]
+        browser.refresh()
+        assert f"lugar {place} en la lista" in text_of(browser, "#floor"), delegation
+
+    room = open_browser(time_zone="America/Santiago")
+    room.get(live_seed.url + SEED)
+    speaker_view = open_browser()
+    speaker_view.set_window_size(1280, 720)
+    speaker_view.get(live_seed.url + SEED + "speaker/")
+    for browser in (room, speaker_view):
+        wait_until(browser, lambda b: text_of(b, '[data-live="queue"]') == "Chile, México, OIM")
+        browser.execute_script("window.samePage = true")  # gone if the page reloads
+
+    secretariat_user(password=PASSWORD)
+    console = open_browser()
+    console.get(live_seed.url + "/admin/login/?next=" + SEED + "timekeeper/")
+    console.find_element(By.NAME, "username").send_keys("secretaria")
+    console.find_element(By.NAME, "password").send_keys(PASSWORD)
+    console.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    wait_until(console, lambda b: b.find_elements(By.ID, "floor-console"))
+
+    for speaker, following in [("Chile", "México, OIM"), ("México", "OIM"), ("OIM", "—")]:
+        first = console.find_element(By.CSS_SELECTOR, ".floor-queue li:first-child")
+        assert speaker in first.text
+        first.find_element(By.XPATH, ".//button[normalize-space()='Dar la palabra']").click()
+        wait_until(console, lambda b, s=speaker: s in text_of(b, ".floor-speaking"))
+        for browser in (room, speaker_view):
+            wait_until(browser, lambda b, s=speaker: text_of(b, '[data-live="speaker"]') == s)
+            wait_until(browser, lambda b, f=following: text_of(b, '[data-live="queue"]') == f)
+        if speaker == "Chile":
+            assert "tiene la palabra: chile · 0" in text_of(room, ".live-floor").lower()
+            remaining = speaker_view.find_element(By.CSS_SELECTOR, ".floor-remaining")
+            first_reading = remaining.text
+            wait_until(speaker_view, lambda b: remaining.text != first_reading)
+            assert remaining.text.startswith(("02:", "03:"))
+            size = float(remaining.value_of_css_property("font-size").removesuffix("px"))
+            assert size >= 150, "the speaker's own countdown, readable across a room"
+            last(open_browser, speaker_view)
+            screenshot("floor-speaker-view")
+    participants["OIM"].refresh()
+    assert "OIM tiene la palabra." in text_of(participants["OIM"], "#floor")
+    for browser in (room, speaker_view):
+        assert browser.execute_script("return window.samePage") is True
+    last(open_browser, room)
+    screenshot("floor-public-page")
+
+
+def body_classes(browser) -> str:
+    return browser.find_element(By.TAG_NAME, "body").get_attribute("class")
+
+
+def test_the_speaker_view_turns_red_on_overrun_and_amber_at_thirty_seconds(open_browser, live_seed):
+    meeting = Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm")
+    tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
+    SpeakersList.objects.create(item=tema_1, minutes_per_intervention=1)
+    now = timezone.now()
+    # The clock's actions are replayed in the order of their times: these come before the floor's.
+    started = now - timedelta(minutes=5)
+    for delegation in ("Chile", "México"):
+        registration = Registration.objects.create(
+            meeting=meeting, name=delegation, email=f"{delegation[:2]}@example.org", affiliation=delegation
+        )
+        floor.ask(registration, tema_1, at=started)
+    live.start_meeting(meeting, by=None, at=started)
+    live.next_item(meeting, AgendaItem.objects.get(title="Apertura"), by=None, at=started)
+    chile, mexico = live.load_replay(meeting).floors[tema_1.pk].waiting
+    # Chile was given its minute 70 seconds ago: 10 seconds over.
+    floor.act(meeting, Kind.GIVE_FLOOR, tema_1, by=None, at=now - timedelta(seconds=70), request_id=chile.id)
+    speaker_view = open_browser()
+    speaker_view.get(live_seed.url + SEED + "speaker/")
+    wait_until(speaker_view, lambda b: "floor-overrun" in body_classes(b))
+    remaining = speaker_view.find_element(By.CSS_SELECTOR, ".floor-remaining")
+    assert remaining.text.startswith("−00:1"), remaining.text
+    assert remaining.value_of_css_property("color") == "rgba(255, 107, 107, 1)", "red"
+    speaker_view.execute_script("window.samePage = true")
+    # México was given the floor 45 seconds ago: 15 of its 60 are left.
+    floor.act(meeting, Kind.GIVE_FLOOR, tema_1, by=None, at=now - timedelta(seconds=45), request_id=mexico.id)
+    wait_until(speaker_view, lambda b: "floor-warning" in body_classes(b))
+    assert "floor-overrun" not in body_classes(speaker_view)
+    remaining = speaker_view.find_element(By.CSS_SELECTOR, ".floor-remaining")
+    assert remaining.value_of_css_property("color") == "rgba(240, 180, 41, 1)", "amber"
+    assert speaker_view.find_element(By.CSS_SELECTOR, '[data-live="speaker"]').text == "México"
+    assert speaker_view.execute_script("return window.samePage") is True

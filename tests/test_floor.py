@@ -1,0 +1,263 @@
+"""The speakers' list on a simulated meeting: a clock the test controls, no sleeping."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from agenda import floor, live
+from agenda.models import Country, LiveEvent, Registration, SpeakersList
+
+from .factories import ConferenceFactory, at, meeting_with_topics, secretariat_user
+
+Kind = LiveEvent.Kind
+
+
+def register(
+    meeting, delegation: str, role: str = Registration.Role.DELEGATE, country: str = "", name: str = ""
+):
+    country_row = None
+    if country:
+        country_row = Country.objects.get_or_create(code=country[:2].upper(), defaults={"name": country})[0]
+    return Registration.objects.create(
+        meeting=meeting,
+        name=name or f"Delegada de {delegation}",
+        email=f"{name or 'delegada'}@{delegation.lower().replace(' ', '')}.example".replace("é", "e"),
+        affiliation=delegation,
+        role=role,
+        country=country_row,
+    )
+
+
+@pytest.fixture
+def meeting(db):
+    """Three 15-minute topics from 09:00 GMT-6; the second has a list of 3 minutes per speaker."""
+    meeting = meeting_with_topics(3)
+    SpeakersList.objects.create(item=topic(meeting, 1), minutes_per_intervention=3)
+    return meeting
+
+
+@pytest.fixture
+def keeper(db):
+    return secretariat_user()
+
+
+def topic(meeting, index: int):
+    return meeting.agenda()[index]
+
+
+def queue(meeting) -> list[str]:
+    state = live.load_replay(meeting)
+    return [request.delegation for request in state.floors[topic(meeting, 1).pk].waiting]
+
+
+def request_of(meeting, delegation: str) -> int:
+    state = live.load_replay(meeting)
+    return next(
+        r.id for r in state.floors[topic(meeting, 1).pk].requests.values() if r.delegation == delegation
+    )
+
+
+def refusal(action) -> str:
+    events = LiveEvent.objects.count()
+    with pytest.raises(live.LiveActionRefused) as refused:
+        action()
+    assert LiveEvent.objects.count() == events, "nothing is saved"
+    return refused.value.messages[0]
+
+
+def test_member_states_come_first_then_observers_then_civil_society_each_in_the_order_they_asked(meeting):
+    item = topic(meeting, 1)
+    for delegation, role in [
+        ("OIM", Registration.Role.OBSERVER),
+        ("Chile", Registration.Role.DELEGATE),
+        ("Red de la sociedad civil", Registration.Role.CIVIL_SOCIETY),
+        ("México", Registration.Role.DELEGATE),
+        ("ACNUR", Registration.Role.OBSERVER),
+    ]:
+        floor.ask(register(meeting, delegation, role), item, at=at(-30))
+    assert queue(meeting) == ["Chile", "México", "OIM", "ACNUR", "Red de la sociedad civil"]
+
+
+def test_the_moderator_may_reorder_and_later_requests_keep_that_order_around_them(meeting, keeper):
+    item = topic(meeting, 1)
+    floor.ask(register(meeting, "Chile"), item, at=at(-30))
+    floor.ask(register(meeting, "OIM", Registration.Role.OBSERVER), item, at=at(-29))
+    floor.act(
+        meeting, Kind.MOVE, item, by=keeper, at=at(-28), request_id=request_of(meeting, "OIM"), position=1
+    )
+    floor.ask(register(meeting, "Brasil"), item, at=at(-27))
+    assert queue(meeting) == ["OIM", "Chile", "Brasil"]
+    floor.add(meeting, item, "chile", right_of_reply=True, by=keeper, at=at(-26))
+    assert queue(meeting) == ["OIM", "Chile", "Brasil", "Chile"]
+    state = live.load_replay(meeting)
+    assert [r.right_of_reply for r in state.floors[item.pk].waiting] == [False, False, False, True]
+
+
+def test_one_request_per_delegation_a_colleague_is_told_the_place_already_asked(meeting):
+    item = topic(meeting, 1)
+    floor.ask(register(meeting, "Chile"), item, at=at(-30))
+    floor.ask(register(meeting, "Delegación de México", name="ana"), item, at=at(-29))
+    colleague = register(meeting, "delegacion de mexico ", name="luis")
+    message = refusal(lambda: floor.ask(colleague, item, at=at(-28)))
+    assert message == "Delegación de México ha pedido ya la palabra en “Tema 2”: lugar 2."
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("no list", "Este punto no tiene lista de oradores."),
+        ("closed", "La lista de oradores de “Tema 2” está cerrada."),
+        ("ended", "La reunión ha terminado."),
+        ("revoked", "Este enlace privado ha sido revocado: pida uno nuevo a la secretaría."),
+        ("not open to observers", "En “Tema 2”, la palabra no está abierta a: Observador/a."),
+        ("item over", "La lista de oradores de “Tema 2” está cerrada: el punto ha terminado."),
+    ],
+)
+def test_a_request_that_does_not_fit_is_refused_with_a_reason_and_nothing_saved(
+    meeting, keeper, case, message
+):
+    item = topic(meeting, 1)
+    participant = register(meeting, "Chile")
+    if case == "no list":
+        item = topic(meeting, 0)
+    elif case == "closed":
+        floor.act(meeting, Kind.CLOSE_LIST, item, by=keeper, at=at(-5))
+    elif case == "ended":
+        live.start_meeting(meeting, by=keeper, at=at(0))
+        live.end_meeting(meeting, by=keeper, at=at(10))
+    elif case == "revoked":
+        participant.revoke()
+    elif case == "not open to observers":
+        SpeakersList.objects.filter(item=item).update(open_to_observers=False)
+        participant = register(meeting, "OIM", Registration.Role.OBSERVER)
+    elif case == "item over":
+        live.start_item(meeting, item, by=keeper, at=at(15))
+        live.next_item(meeting, item, by=keeper, at=at(30))
+    assert refusal(lambda: floor.ask(participant, item, at=at(31))) == message
+
+
+def test_a_delegation_not_registered_cannot_be_added_to_the_list(meeting, keeper):
+    register(meeting, "Chile")
+    message = refusal(
+        lambda: floor.add(meeting, topic(meeting, 1), "Narnia", right_of_reply=False, by=keeper, at=at(16))
+    )
+    assert message == "Narnia no está inscrita en esta reunión."
+
+
+def test_giving_the_floor_needs_the_item_running_and_two_presses_move_the_list_by_one(meeting, keeper):
+    item = topic(meeting, 1)
+    for name in ("Chile", "México"):
+        floor.ask(register(meeting, name), item, at=at(-10))
+    chile = request_of(meeting, "Chile")
+    give = lambda: floor.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(16), request_id=chile)  # noqa: E731
+    assert refusal(give).startswith("“Tema 2” no está en curso")
+    live.start_item(meeting, item, by=keeper, at=at(15))
+    give()
+    assert refusal(give) == "Chile ya no está en espera: la lista ha avanzado. Revísela e inténtelo de nuevo."
+    state = live.load_replay(meeting)
+    assert state.floors[item.pk].speaking.delegation == "Chile"
+    assert queue(meeting) == ["México"]
+
+
+def test_at_this_pace_the_list_pushes_the_items_after_it(meeting, keeper):
+    item = topic(meeting, 1)
+    for name in ("Chile", "México", "Brasil", "Perú", "Colombia", "Ecuador"):
+        floor.ask(register(meeting, name), item, at=at(-10))
+    live.start_meeting(meeting, by=keeper, at=at(0))
+    live.next_item(meeting, topic(meeting, 0), by=keeper, at=at(15))
+    floor.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(15), request_id=request_of(meeting, "Chile"))
+    # Chile speaks 5 minutes: the pace is now 5 minutes, five wait: the list ends at 09:45.
+    floor.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(20), request_id=request_of(meeting, "México"))
+    projection = live.project(live.load_replay(meeting), at(21))
+    read = projection.floor
+    assert read.speaker_due == at(23)
+    assert read.ends_at == at(23) + 4 * timedelta(minutes=5)
+    assert read.over_slot_minutes == 13
+    assert [(row.start, row.end) for row in projection.items[1:]] == [(at(15), at(43)), (at(43), at(58))]
+    assert live.snapshot(projection)["items"][2]["moved"]
+    snapshot = live.snapshot(projection)["floor"]
+    assert snapshot["speaker"]["delegation"] == "México"
+    assert [entry["delegation"] for entry in snapshot["queue"]] == ["Brasil", "Perú", "Colombia", "Ecuador"]
+    assert snapshot["over_slot_minutes"] == 13
+    # The projection holds until México's time is up; then it moves with the clock.
+    assert projection.holds_until == at(23)
+
+
+def test_a_pause_stops_the_speakers_time_and_an_extension_adds_a_minute(meeting, keeper):
+    item = topic(meeting, 1)
+    floor.ask(register(meeting, "Chile"), item, at=at(-10))
+    chile = request_of(meeting, "Chile")
+    live.start_item(meeting, item, by=keeper, at=at(15))
+    floor.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(16), request_id=chile)
+    live.pause(meeting, by=keeper, at=at(17))
+    live.resume(meeting, by=keeper, at=at(19))
+    floor.act(meeting, Kind.EXTEND, item, by=keeper, at=at(20), request_id=chile)
+    projection = live.project(live.load_replay(meeting), at(20))
+    assert projection.floor.speaker_remaining == timedelta(minutes=2)
+    floor.act(meeting, Kind.END_INTERVENTION, item, by=keeper, at=at(22), request_id=chile)
+    spoken = live.load_replay(meeting).floors[item.pk].heard[0]
+    assert (spoken.duration, spoken.allotted, spoken.over_time) == (
+        timedelta(minutes=4),
+        timedelta(minutes=4),
+        timedelta(0),
+    )
+
+
+def test_the_report_of_a_scripted_meeting_adds_up_per_delegation_and_conference(meeting, keeper):
+    item = topic(meeting, 1)
+    crm = ConferenceFactory(acronym="CRM", name="Conferencia Regional sobre Migración")
+    csm = ConferenceFactory(acronym="CSM", name="Conferencia Suramericana sobre Migraciones")
+    meeting.conferences.set([crm, csm])
+    chile = register(meeting, "Chile", country="Chile", name="Paula")
+    mexico = register(meeting, "México", country="México", name="Ana")
+    crm.members.add(mexico.country)
+    csm.members.add(chile.country)
+    oim = register(meeting, "OIM", Registration.Role.OBSERVER, name="Olga")
+    for participant, minute in [(oim, -20), (mexico, -15), (chile, -12)]:
+        floor.ask(participant, item, at=at(minute))
+    live.start_meeting(meeting, by=keeper, at=at(0))
+    live.next_item(meeting, topic(meeting, 0), by=keeper, at=at(15))
+    ids = {name: request_of(meeting, name) for name in ("Chile", "México", "OIM")}
+    # México 3:30 (30 s over), Chile 2:00, OIM skipped, then México's right of reply for 1:00.
+    script = [
+        (Kind.GIVE_FLOOR, "México", timedelta(minutes=15)),
+        (Kind.GIVE_FLOOR, "Chile", timedelta(minutes=18, seconds=30)),
+        (Kind.END_INTERVENTION, "Chile", timedelta(minutes=20, seconds=30)),
+        (Kind.SKIP, "OIM", timedelta(minutes=21)),
+    ]
+    for kind, name, moment in script:
+        floor.act(meeting, kind, item, by=keeper, at=at(0) + moment, request_id=ids[name])
+    floor.add(meeting, item, "Mexico", right_of_reply=True, by=keeper, at=at(22))
+    reply = max(live.load_replay(meeting).floors[item.pk].requests)
+    floor.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(23), request_id=reply)
+    live.next_item(meeting, item, by=keeper, at=at(24))
+
+    state = live.load_replay(meeting)
+    [(reported_item, rows)] = floor.interventions(state)
+    assert reported_item == item
+    assert [(r.delegation, r.person, r.outcome, r.duration, r.over_time) for r in rows] == [
+        ("México", "Ana", "spoke", timedelta(minutes=3, seconds=30), timedelta(seconds=30)),
+        ("Chile", "Paula", "spoke", timedelta(minutes=2), timedelta(0)),
+        ("OIM", "Olga", "skipped", None, None),
+        ("México", "", "spoke", timedelta(minutes=1), timedelta(0)),
+    ]
+    delegations, conferences = floor.totals(state, meeting)
+    assert [(t.name, t.interventions, t.spoken, t.over_time) for t in delegations] == [
+        ("México", 2, timedelta(minutes=4, seconds=30), timedelta(seconds=30)),
+        ("Chile", 1, timedelta(minutes=2), timedelta(0)),
+    ]
+    assert [(t.name, t.interventions, t.spoken) for t in conferences] == [
+        ("CRM", 2, timedelta(minutes=4, seconds=30)),
+        ("CSM", 1, timedelta(minutes=2)),
+    ]
+    output = io.StringIO()
+    floor.write_interventions_csv(state, meeting.zone, output)
+    lines = list(csv.DictReader(io.StringIO(output.getvalue())))
+    assert [(line["delegation"], line["given_at"], line["duration_seconds"]) for line in lines] == [
+        ("México", "2031-06-10T09:15:00-06:00".replace("2031", str(at(0).year)), "210"),
+        ("Chile", f"{at(0).year}-06-10T09:18:30-06:00", "120"),
+        ("OIM", "", ""),
+        ("México", f"{at(0).year}-06-10T09:23:00-06:00", "60"),
+    ]
