@@ -40,7 +40,16 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalChanges
 
 from .cache import bump_content_version, restart_content_version
-from .models import AgendaItem, AgendaParticipant, Conference, Meeting, Organisation, Person, agenda_problems
+from .models import (
+    AgendaItem,
+    AgendaParticipant,
+    Conference,
+    Meeting,
+    Organisation,
+    Person,
+    SpeakersList,
+    agenda_problems,
+)
 from .models.registrations import MAX_DOCUMENT_BYTES
 
 MEETING_FORMAT = "plenary-meeting"
@@ -82,6 +91,12 @@ ITEM_FIELDS = [
 ORGANISATION_FIELDS = ["name", "short_name", "kind", "email"]
 PERSON_FIELDS = ["name", "position", "email"]
 PARTICIPANT_FIELDS = ["role", "position", "presidency_of"]
+SPEAKERS_LIST_FIELDS = [
+    "minutes_per_intervention",
+    "open_to_delegates",
+    "open_to_observers",
+    "open_to_civil_society",
+]
 SCALARS = (str, int, float, bool, type(None))
 
 
@@ -119,7 +134,7 @@ def participant_entry(participant: AgendaParticipant) -> dict:
 
 def export_meeting(meeting: Meeting) -> dict:
     """The meeting, its agenda and its participants as plain JSON-ready data."""
-    items = meeting.agenda_items.select_related("parent").prefetch_related(
+    items = meeting.agenda_items.select_related("parent", "speakers_list").prefetch_related(
         "participants__person__organisation", "participants__organisation", "participants__presidency_of"
     )
     return {
@@ -135,10 +150,16 @@ def export_meeting(meeting: Meeting) -> dict:
                 **values(item, ITEM_FIELDS),
                 "parent": str(item.parent.uuid) if item.parent_id else None,
                 "participants": [participant_entry(participant) for participant in item.participants.all()],
+                "speakers_list": speakers_list_entry(item),
             }
             for item in items
         ],
     }
+
+
+def speakers_list_entry(item: AgendaItem) -> dict | None:
+    speakers_list = getattr(item, "speakers_list", None)
+    return values(speakers_list, SPEAKERS_LIST_FIELDS) if speakers_list else None
 
 
 # Import ----------------------------------------------------------------------------------------
@@ -313,7 +334,11 @@ def import_meeting(data: bytes) -> Meeting:
     for number, item_entry in enumerate(document["agenda"], start=1):
         where = _("agenda item %(number)d") % {"number": number}
         item_data = fields_of(
-            item_entry, ITEM_FIELDS, where, model=AgendaItem, extra=("parent", "participants")
+            item_entry,
+            ITEM_FIELDS,
+            where,
+            model=AgendaItem,
+            extra=("parent", "participants", "speakers_list"),
         )
         item = AgendaItem(meeting=meeting, **item_data)
         item.title = item.title_es
@@ -327,6 +352,10 @@ def import_meeting(data: bytes) -> Meeting:
         checked(item, where, exclude=["meeting"])
         item.save()
         by_uuid[str(item.uuid)] = item
+        if item_entry.get("speakers_list") is not None:
+            here = _("%(item)s, speakers' list") % {"item": where}
+            rules = fields_of(item_entry["speakers_list"], SPEAKERS_LIST_FIELDS, here, model=SpeakersList)
+            checked(SpeakersList(item=item, **rules), here).save()
         items.append((item, item_entry, where))
 
     for item, item_entry, where in items:

@@ -275,19 +275,8 @@ def check_ask(
 
 def ask(registration: Registration, item: AgendaItem, *, at: datetime) -> live.Replay:
     """A registered participant asks for the floor for their delegation."""
-    if registration.is_revoked:
-        live.refuse(_("This private link has been revoked: ask the secretariat for a new one."))
-    return live.record(
-        registration.meeting,
-        Kind.ASK_FLOOR,
-        by=None,
-        at=at,
-        item=item,
-        delegation=registration.affiliation,
-        speaker_role=registration.role,
-        registration=registration,
-        country=registration.country,
-    )
+    refuse_revoked(registration)
+    return request_floor(registration, item, by=None, at=at)
 
 
 def add(
@@ -297,23 +286,35 @@ def add(
     registration = meeting.registrations.filter(revoked_at__isnull=True).for_delegation(delegation)
     if registration is None:
         live.refuse(_("%(delegation)s is not registered for this meeting.") % {"delegation": delegation})
+    return request_floor(registration, item, by=by, at=at, right_of_reply=right_of_reply)
+
+
+def request_floor(
+    registration: Registration, item: AgendaItem, *, by, at: datetime, right_of_reply: bool = False
+) -> live.Replay:
+    """Record a request for `registration`'s delegation, from their link (`by` None) or a moderator."""
     return live.record(
-        meeting,
+        registration.meeting,
         Kind.ASK_FLOOR,
         by=by,
         at=at,
         item=item,
         delegation=registration.affiliation,
         speaker_role=registration.role,
+        registration=registration if by is None else None,
         country=registration.country,
         right_of_reply=right_of_reply,
     )
 
 
-def withdraw(registration: Registration, item: AgendaItem, *, at: datetime) -> live.Replay:
-    """A participant takes back their delegation's waiting request."""
+def refuse_revoked(registration: Registration) -> None:
     if registration.is_revoked:
         live.refuse(_("This private link has been revoked: ask the secretariat for a new one."))
+
+
+def withdraw(registration: Registration, item: AgendaItem, *, at: datetime) -> live.Replay:
+    """A participant takes back their delegation's waiting request."""
+    refuse_revoked(registration)
     floor = live.load_replay(registration.meeting).floors.get(item.pk)
     pending = floor.pending_for(registration.delegation_key) if floor else None
     if pending is None or pending.outcome != "waiting":

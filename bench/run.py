@@ -40,6 +40,22 @@ TARGETS = """targets (issue 12), as ratios to the static file in this run:
     and built one after another in one worker they reach its peak."""
 
 
+FLOOR_SCRIPT = f"""
+from django.utils import timezone
+from agenda import floor, live
+from agenda.models import AgendaItem, Meeting, Registration, SpeakersList
+meeting = Meeting.objects.get(slug='{SLUG}')
+tema_1 = AgendaItem.objects.get(meeting=meeting, title_es__startswith='TEMA 1')
+SpeakersList.objects.create(item=tema_1)
+for name in ('Chile', 'México', 'Brasil', 'Perú', 'Colombia', 'Guatemala', 'OIM'):
+    registration = Registration.objects.create(meeting=meeting, name=name, email=name[:3] + '@example.org', affiliation=name)
+    floor.ask(registration, tema_1, at=timezone.now())
+live.start_item(meeting, tema_1, by=None, at=timezone.now())
+first = live.load_replay(meeting).floors[tema_1.pk].waiting[0]
+floor.act(meeting, floor.Kind.GIVE_FLOOR, tema_1, by=None, at=timezone.now(), request_id=first.id)
+"""
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -57,14 +73,9 @@ def prepare(env: dict) -> None:
     manage(env, "load_seed")
     manage(env, "make_bench_data", "--meetings", "100", "--topics", "40", "--big", "1000")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    # The clock runs, as during the plenary the viewers follow.
-    manage(
-        env,
-        "shell",
-        "-c",
-        "from django.utils import timezone; from agenda import live; from agenda.models import Meeting;"
-        f"live.start_meeting(Meeting.objects.get(slug='{SLUG}'), by=None, at=timezone.now())",
-    )
+    # The clock runs, as during the plenary the viewers follow: TEMA 1's speakers' list, with
+    # a delegation speaking and six waiting.
+    manage(env, "shell", "--no-imports", "-c", FLOOR_SCRIPT)
 
 
 def load(port: int, path: str, *, conditional: bool) -> dict:
@@ -243,7 +254,7 @@ def main() -> None:
             ("series feed, 304 polls", "/meetings.ics", True),
             ("JSON: meetings", "/api/meetings/", False),
             ("JSON: seed meeting", f"/api/meetings/{SLUG}/", False),
-            ("live state", f"/meetings/{SLUG}/live.json", False),
+            ("live state (the floor taken)", f"/meetings/{SLUG}/live.json", False),
             ("live state, 304 polls", f"/meetings/{SLUG}/live.json", True),
         ]
         print(

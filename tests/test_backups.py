@@ -13,7 +13,15 @@ from django.test import Client
 from django.urls import reverse
 
 from agenda import backups
-from agenda.models import AgendaItem, AgendaParticipant, Meeting, MeetingDocument, Organisation, Person
+from agenda.models import (
+    AgendaItem,
+    AgendaParticipant,
+    Meeting,
+    MeetingDocument,
+    Organisation,
+    Person,
+    SpeakersList,
+)
 
 from .test_validation import snapshot
 
@@ -54,6 +62,7 @@ def test_a_meeting_exported_and_imported_keeps_its_agenda_uids_and_sequences(
     tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
     tema_2.starts_at = tema_2.starts_at.replace(minute=5)
     tema_2.save()  # SEQUENCE 1 now, which the import must keep
+    SpeakersList.objects.create(item=tema_2, minutes_per_intervention=4, open_to_civil_society=False)
     exported = backups.export_meeting(seed_meeting)
     agenda_feed = reverse("agenda:meeting-agenda-ical", args=[SLUG])
     before = events(client.get(agenda_feed).content)
@@ -65,6 +74,7 @@ def test_a_meeting_exported_and_imported_keeps_its_agenda_uids_and_sequences(
         imported = backups.import_meeting(json.dumps(exported).encode())
 
     assert backups.export_meeting(imported) == exported
+    assert SpeakersList.objects.get(item__meeting=imported).minutes_per_intervention == 4
     assert events(client.get(agenda_feed).content) == before
     assert any(sequence > 0 for _, sequence in before)
 
@@ -86,6 +96,7 @@ def item_with(document: dict, index: int = 0, **fields) -> bytes:
         (lambda doc: b"[" * 100_000 + b"]" * 100_000, "no es JSON"),
         (lambda doc: json.dumps({**doc, "format": "pretalx"}).encode(), "no es un archivo de reunión"),
         (lambda doc: json.dumps({**doc, "agenda": {}}).encode(), "agenda"),
+        (lambda doc: item_with(doc, 0, speakers_list={"minutes_per_intervention": 90}), "lista de oradores"),
         (
             lambda doc: json.dumps({**doc, "meeting": {**doc["meeting"], "is_superuser": True}}).encode(),
             "is_superuser",

@@ -283,7 +283,10 @@ def test_two_consoles_giving_the_floor_at_once_move_the_list_by_one(app):
         head = waiting()[0]
         press = {"action": "give_floor", "item": item, "request": head.split(":")[0]}
         results = at_once(
-            [lambda keeper=keeper: keeper.open(TIMEKEEPER + "floor/", press) for keeper in (first, second)]
+            [
+                lambda keeper=keeper, press=press: keeper.open(TIMEKEEPER + "floor/", press)
+                for keeper in (first, second)
+            ]
         )
         assert [status for status, _ in results] == [302, 302], results
         assert floor_events(app, "give_floor") == round_number + 1, "one speaker, not two"

@@ -38,10 +38,10 @@ class LiveEvent(models.Model):
         CLOSE_LIST = "close_list", _("Close the speakers' list")
         REOPEN_LIST = "reopen_list", _("Reopen the speakers' list")
 
+    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="live_events", verbose_name=_("meeting")
     )
-    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
     item = optional_link(
         AgendaItem,
         _("agenda item"),

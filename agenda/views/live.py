@@ -68,7 +68,7 @@ def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
             "live": projection,
             "speakers": floor.console_list(projection),
             "delegations": floor.registered_delegations(meeting),
-            "events": meeting.live_events.select_related("item", "by").order_by("-at", "-id")[:20],
+            "events": meeting.live_events.select_related("item", "by", "request").order_by("-at", "-id")[:20],
             "max_adjust": live.MAX_ADJUST_MINUTES,
         },
     )

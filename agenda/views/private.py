@@ -14,7 +14,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import ical, live
+from .. import floor, ical, live
 from ..cache import cached_view
 from ..forms import FloorRequestForm
 from ..models import Meeting, Registration
@@ -65,10 +65,12 @@ def private_floor(request: HttpRequest, token: str) -> HttpResponse:
     registration = Registration.objects.from_token(token, include_revoked=True)
     if registration is None or not registration.meeting.is_public:
         raise Http404
-    if registration.is_revoked:
+    try:
+        floor.refuse_revoked(registration)
+    except live.LiveActionRefused as refusal:
         # The signature is ours: the participant had a real link, so say why it no longer works.
-        message = _("This private link has been revoked: ask the secretariat for a new one.")
-        return keep_private(render(request, "agenda/refused.html", {"message": message}, status=403))
+        context = {"message": " ".join(refusal.messages)}
+        return keep_private(render(request, "agenda/refused.html", context, status=403))
     form = FloorRequestForm(request.POST, registration=registration)
     if form.is_valid():
         try:

@@ -10,7 +10,7 @@ from agenda import floor, live
 from agenda.models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
 
 from ..factories import secretariat_user
-from .test_live import PASSWORD, SEED, wait_until
+from .test_live import PASSWORD, SEED, open_console, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 Kind = LiveEvent.Kind
@@ -20,7 +20,7 @@ def text_of(browser, selector: str) -> str:
     """What an element shows now, or "" while a form post or a poll replaces it."""
     try:
         return browser.find_element(By.CSS_SELECTOR, selector).text
-    except Exception:  # noqa: BLE001 - stale or not yet there: read again on the next try
+    except Exception:  # stale or not yet there: read again on the next try
         return ""
 
 
@@ -71,11 +71,7 @@ def test_three_delegations_ask_and_the_room_follows_the_floor_without_a_reload(
         browser.execute_script("window.samePage = true")  # gone if the page reloads
 
     secretariat_user(password=PASSWORD)
-    console = open_browser()
-    console.get(live_seed.url + "/admin/login/?next=" + SEED + "timekeeper/")
-    console.find_element(By.NAME, "username").send_keys("secretaria")
-    console.find_element(By.NAME, "password").send_keys(PASSWORD)
-    console.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    console = open_console(open_browser, live_seed)
     wait_until(console, lambda b: b.find_elements(By.ID, "floor-console"))
 
     for speaker, following in [("Chile", "México, OIM"), ("México", "OIM"), ("OIM", "—")]:
@@ -90,7 +86,7 @@ def test_three_delegations_ask_and_the_room_follows_the_floor_without_a_reload(
             assert "tiene la palabra: chile · 0" in text_of(room, ".live-floor").lower()
             remaining = speaker_view.find_element(By.CSS_SELECTOR, ".floor-remaining")
             first_reading = remaining.text
-            wait_until(speaker_view, lambda b: remaining.text != first_reading)
+            wait_until(speaker_view, lambda b, r=remaining, f=first_reading: r.text != f)
             assert remaining.text.startswith(("02:", "03:"))
             size = float(remaining.value_of_css_property("font-size").removesuffix("px"))
             assert size >= 150, "the speaker's own countdown, readable across a room"

@@ -31,13 +31,19 @@ def wait_until(browser, condition) -> None:
     )
 
 
+def open_console(open_browser, live_seed):
+    """A browser signed in as the secretariat, on the seed meeting's timekeeper console."""
+    console = open_browser()
+    console.get(live_seed.url + "/admin/login/?next=" + SEED + "timekeeper/")
+    console.find_element(By.NAME, "username").send_keys("secretaria")
+    console.find_element(By.NAME, "password").send_keys(PASSWORD)
+    console.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    return console
+
+
 def test_participant_page_follows_the_timekeeper_without_a_reload(open_browser, live_seed, screenshot):
     secretariat_user(password=PASSWORD)
-    keeper = open_browser()
-    keeper.get(live_seed.url + "/admin/login/?next=" + SEED + "timekeeper/")
-    keeper.find_element(By.NAME, "username").send_keys("secretaria")
-    keeper.find_element(By.NAME, "password").send_keys(PASSWORD)
-    keeper.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    keeper = open_console(open_browser, live_seed)
     keeper.find_element(By.XPATH, "//button[normalize-space()='Iniciar la reunión']").click()
     wait_until(keeper, lambda browser: "Apertura" in now_title(browser))
 
@@ -80,15 +86,7 @@ def test_speaker_view_counts_down_in_large_digits(open_browser, live_seed, scree
 
 def test_a_second_timekeepers_press_updates_the_first_console(open_browser, live_seed):
     secretariat_user(password=PASSWORD)
-    consoles = []
-    for _ in range(2):
-        console = open_browser()
-        console.get(live_seed.url + "/admin/login/?next=" + SEED + "timekeeper/")
-        console.find_element(By.NAME, "username").send_keys("secretaria")
-        console.find_element(By.NAME, "password").send_keys(PASSWORD)
-        console.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-        consoles.append(console)
-    first, second = consoles
+    first, second = (open_console(open_browser, live_seed) for _ in range(2))
     second.find_element(By.XPATH, "//button[normalize-space()='Iniciar la reunión']").click()
     wait_until(
         first,
