@@ -97,16 +97,19 @@ class Floor:
     requests: dict[int, Request] = field(default_factory=dict)
 
     @property
-    def item_id(self) -> int:
-        return self.settings.item_id
-
-    @property
     def default_allotted(self) -> timedelta:
         return timedelta(minutes=self.settings.minutes_per_intervention)
 
-    def pending_for(self, key: str) -> Request | None:
-        """The delegation's request still waiting or speaking, if any."""
-        return next((r for r in [self.speaking, *self.waiting] if r and r.key == key), None)
+    def pending_for(self, key: str, *, right_of_reply: bool = False) -> Request | None:
+        """The delegation's request (or right of reply) still waiting or speaking, if any."""
+        return next(
+            (
+                request
+                for request in [self.speaking, *self.waiting]
+                if request and request.key == key and request.right_of_reply == right_of_reply
+            ),
+            None,
+        )
 
     def place_of(self, request: Request) -> int | None:
         return self.waiting.index(request) + 1 if request in self.waiting else None
@@ -148,7 +151,7 @@ def apply(state: live.Replay, event: LiveEvent) -> None:
             id=event.pk,
             delegation=event.delegation,
             role=event.speaker_role,
-            person=event.registration.name if event.registration_id and event.registration else "",
+            person=event.registration.name if event.registration else "",
             country_id=event.country_id,
             right_of_reply=event.right_of_reply,
             asked_at=event.at,
@@ -260,8 +263,8 @@ def check_ask(
             _("On “%(item)s”, the floor is not open to: %(role)s.")
             % {"item": item.title, "role": Registration.Role(speaker_role).label}
         )
-    pending = floor.pending_for(delegation_key(delegation))
-    if pending and pending.right_of_reply == right_of_reply:
+    pending = floor.pending_for(delegation_key(delegation), right_of_reply=right_of_reply)
+    if pending:
         place = floor.place_of(pending)
         if place:
             message = _("%(delegation)s has already asked for the floor on “%(item)s”: place %(place)d.")

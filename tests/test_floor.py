@@ -91,6 +91,11 @@ def test_the_moderator_may_reorder_and_later_requests_keep_that_order_around_the
     assert queue(meeting) == ["OIM", "Chile", "Brasil"]
     floor.add(meeting, item, "chile", right_of_reply=True, by=keeper, at=at(-26))
     assert queue(meeting) == ["OIM", "Chile", "Brasil", "Chile"]
+    # One request and one right of reply at most: a second of either is refused.
+    chile = Registration.objects.get(affiliation="Chile")
+    assert "Chile ha pedido ya la palabra" in refusal(lambda: floor.ask(chile, item, at=at(-25)))
+    again = lambda: floor.add(meeting, item, "Chile", right_of_reply=True, by=keeper, at=at(-25))  # noqa: E731
+    assert "Chile ha pedido ya la palabra" in refusal(again)
     state = live.load_replay(meeting)
     assert [r.right_of_reply for r in state.floors[item.pk].waiting] == [False, False, False, True]
 
