@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from . import live
 from .models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
 from .models.registrations import delegation_key
+from .spreadsheets import spreadsheet_text
 
 Kind = LiveEvent.Kind
 FLOOR_KINDS = frozenset(
@@ -506,9 +507,9 @@ def write_interventions_csv(state: live.Replay, zone, output) -> None:
         for request in requests:
             writer.writerow(
                 [
-                    live.spreadsheet_text(item.title),
-                    live.spreadsheet_text(request.delegation),
-                    live.spreadsheet_text(request.person),
+                    spreadsheet_text(item.title),
+                    spreadsheet_text(request.delegation),
+                    spreadsheet_text(request.person),
                     "yes" if request.right_of_reply else "",
                     local(request.asked_at),
                     local(request.given_at),

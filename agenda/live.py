@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from . import floor
 from .cache import bump_content_version
 from .models import AgendaItem, LiveEvent, Meeting, SpeakersList
+from .spreadsheets import spreadsheet_text
 
 Kind = LiveEvent.Kind
 # The most a timekeeper may add or take away from the running item in one press.
@@ -438,8 +439,6 @@ def report(state: Replay) -> list[ReportRow]:
     ]
 
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REPORT_CSV_HEADINGS = [
     "item",
     "planned_start",
@@ -451,11 +450,6 @@ REPORT_CSV_HEADINGS = [
     "overrun_minutes",
     "start_delay_minutes",
 ]
-
-
-def spreadsheet_text(text: str) -> str:
-    """`text` as a spreadsheet shows it, never run: a leading apostrophe keeps a formula inert (OWASP)."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def write_report_csv(rows: list[ReportRow], zone, output) -> None:

@@ -10,7 +10,18 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from .cache import bump_content_version
-from .models import AgendaItem, AgendaParticipant, Meeting, Organisation, Person, Registration, SpeakersList
+from .models import (
+    AgendaItem,
+    AgendaParticipant,
+    Commitment,
+    CommitmentNote,
+    Conclusions,
+    Meeting,
+    Organisation,
+    Person,
+    Registration,
+    SpeakersList,
+)
 from .models.people import Conference, Country, Presidency
 
 # The agenda, and the records its pages and feeds name.
@@ -18,6 +29,8 @@ WATCHED_MODELS = [Meeting, AgendaItem, AgendaParticipant]
 WATCHED_MODELS += [Conference, Country, Organisation, Person, Presidency]
 # The live state names the speakers' lists and who asked.
 WATCHED_MODELS += [SpeakersList, Registration]
+# What a meeting concluded and committed to, shown on its page and per conference.
+WATCHED_MODELS += [Conclusions, Commitment, CommitmentNote]
 
 
 def content_changed(**kwargs) -> None:
@@ -72,5 +85,10 @@ def connect() -> None:
     for model in WATCHED_MODELS:
         post_save.connect(content_changed, sender=model, dispatch_uid=f"agenda-save-{model.__name__}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"agenda-delete-{model.__name__}")
-    for through in [Meeting.conferences.through, Meeting.organisers.through, Conference.members.through]:
+    for through in [
+        Meeting.conferences.through,
+        Meeting.organisers.through,
+        Conference.members.through,
+        AgendaItem.reviews.through,
+    ]:
         m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"agenda-m2m-{through.__name__}")

@@ -7,7 +7,7 @@ gives the active language's text, or the Spanish one where it is missing.
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import AgendaItem, Meeting, Organisation, Person
+from .models import AgendaItem, Commitment, Conclusions, Meeting, Organisation, Person
 
 
 @register(Meeting)
@@ -20,6 +20,18 @@ class MeetingTranslation(TranslationOptions):
 class AgendaItemTranslation(TranslationOptions):
     fields = ("title", "description")
     required_languages = {"es": ("title",), "default": ()}
+
+
+@register(Conclusions)
+class ConclusionsTranslation(TranslationOptions):
+    fields = ("text",)
+    required_languages = ("es",)
+
+
+@register(Commitment)
+class CommitmentTranslation(TranslationOptions):
+    fields = ("what",)
+    required_languages = ("es",)
 
 
 # Who changed what and when (the public changelog is read from it: changelog.py). Registered

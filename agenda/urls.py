@@ -25,6 +25,19 @@ urlpatterns = [
     path("p/<str:token>/floor/", views.private_floor, name="private-floor"),
     path("p/<str:token>/meeting.ics", views.private_ical, name="private-ical"),
     path("p/<str:token>/documents/<uuid:document>/", views.private_document, name="private-document"),
+    path(
+        "conferences/<str:acronym>/commitments/", views.conference_commitments, name="conference-commitments"
+    ),
+    path(
+        "conferences/<str:acronym>/commitments.csv",
+        views.conference_commitments_csv,
+        name="conference-commitments-csv",
+    ),
+    path(
+        "api/conferences/<str:acronym>/commitments/",
+        views.api_conference_commitments,
+        name="api-conference-commitments",
+    ),
     path("api/meetings/", views.api_meeting_list, name="api-meeting-list"),
     path("api/meetings/<slug:slug>/", views.api_meeting_detail, name="api-meeting-detail"),
 ]

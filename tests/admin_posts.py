@@ -1,6 +1,9 @@
 """The bodies the admin's change forms post, built from plain values in the meeting's zone."""
 
-from agenda.models import AgendaItem, Meeting, SpeakersList
+from agenda.models import AgendaItem, Conclusions, Meeting, SpeakersList
+from agenda.models.outcomes import RESPONSIBLE_FIELDS as RESPONSIBLE
+
+LANGUAGES = ("es", "en", "pt")
 
 
 def management_form(prefix: str, total: int, initial: int) -> dict[str, str]:
@@ -172,6 +175,28 @@ def item_post(item: AgendaItem, speakers_list: dict | None = None, **fields) -> 
     for row in rows:
         data.update(
             {f"speakers_list-0-{name}": value for name, value in {**row, "item": str(item.pk)}.items()}
+        )
+    conclusions = Conclusions.objects.filter(item=item).first()
+    data.update(management_form("conclusions", 1 if conclusions else 0, 1 if conclusions else 0))
+    if conclusions:
+        data.update({"conclusions-0-id": str(conclusions.pk), "conclusions-0-item": str(item.pk)})
+        data.update(
+            {f"conclusions-0-text_{lang}": getattr(conclusions, f"text_{lang}") or "" for lang in LANGUAGES}
+        )
+    commitments = list(item.commitments.all())
+    data.update(management_form("commitments", len(commitments), len(commitments)))
+    for index, commitment in enumerate(commitments):
+        prefix = f"commitments-{index}"
+        data.update(
+            {
+                f"{prefix}-id": str(commitment.pk),
+                f"{prefix}-item": str(item.pk),
+                **{f"{prefix}-what_{lang}": getattr(commitment, f"what_{lang}") or "" for lang in LANGUAGES},
+                **{f"{prefix}-{name}": str(getattr(commitment, f"{name}_id") or "") for name in RESPONSIBLE},
+                f"{prefix}-due_on": commitment.due_on.isoformat() if commitment.due_on else "",
+                f"{prefix}-status": commitment.status,
+                f"{prefix}-position": str(commitment.position),
+            }
         )
     data.update(fields)
     return data

@@ -55,6 +55,8 @@ def add_item(client: Client, meeting: Meeting):
             **management_form("participants", 0, 0),
             **management_form("sub_items", 0, 0),
             **management_form("speakers_list", 0, 0),
+            **management_form("conclusions", 0, 0),
+            **management_form("commitments", 0, 0),
         },
     )
     return response, meeting.agenda_items.filter(title_es="Punto añadido").exists()

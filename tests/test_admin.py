@@ -23,7 +23,14 @@ SECRETARIAT_PERMISSIONS = sorted(
     ]
     + [
         f"{action}_{model}"
-        for model in ["registration", "meetingdocument", "speakerslist"]
+        for model in [
+            "registration",
+            "meetingdocument",
+            "speakerslist",
+            "conclusions",
+            "commitment",
+            "commitmentnote",
+        ]
         for action in ["add", "change", "delete", "view"]
     ]
     + ["view_conference", "view_country", "view_presidency", "keep_time"]

@@ -23,6 +23,7 @@ from .common import (
     zone_for_editing,
 )
 from .inlines import ParticipantInline, SpeakersListInline, SubItemInline
+from .outcomes import CommitmentInline, ConclusionsInline
 
 
 @admin.register(AgendaItem)
@@ -37,7 +38,7 @@ class AgendaItemAdmin(MeetingBoundAdmin):
     ]
     list_select_related = ["meeting", "parent"]
     search_fields = ["title_es", "title_en", "title_pt", "description_es", "meeting__title_es"]
-    autocomplete_fields = ["meeting"]
+    autocomplete_fields = ["meeting", "reviews"]
     readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
     actions = ["shift"]
     row_action = "shift"
@@ -53,6 +54,7 @@ class AgendaItemAdmin(MeetingBoundAdmin):
         "description",
         "is_parallel",
         "is_cancelled",
+        "reviews",
         "minor_change",
         "uuid",
         "sequence",
@@ -62,7 +64,7 @@ class AgendaItemAdmin(MeetingBoundAdmin):
 
     # Every item page has the sub-items' formset: it is what judges the whole agenda on save
     # (on a sub-item's page or a new item's, it has no rows and shows nothing).
-    inlines = [SubItemInline, ParticipantInline, SpeakersListInline]
+    inlines = [SubItemInline, ParticipantInline, SpeakersListInline, ConclusionsInline, CommitmentInline]
 
     def has_delete_permission(self, request, obj=None):
         # A published meeting's topics are events in calendars: cancel one instead.

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import scheduling
+from .. import outcomes, scheduling
 from ..forms import DuplicateMeetingForm, MeetingForm
 from ..models import Meeting, MeetingDocument
 from ..zones import time_zone_choices
@@ -47,7 +47,7 @@ class MeetingAdmin(MeetingBoundAdmin):
     filter_horizontal = ["organisers"]
     readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
     inlines = [TopicRowInline, DocumentInline]
-    actions = ["publish", "unpublish", "cancel", "duplicate"]
+    actions = ["publish", "unpublish", "cancel", "duplicate", "publish_conclusions", "withdraw_conclusions"]
     row_action = "duplicate"
     fieldsets = [
         (
@@ -149,6 +149,10 @@ class MeetingAdmin(MeetingBoundAdmin):
         return format_html('<a href="{}">{}</a>', meeting.get_absolute_url(), gettext("view on site"))
 
     def change_status(self, request, queryset, status: str, done: str) -> None:
+        self.for_each_meeting(request, queryset, lambda meeting: scheduling.set_status(meeting, status), done)
+
+    def for_each_meeting(self, request, queryset, change, done: str) -> None:
+        """Apply `change` to each selected meeting the user works on; say, for each, what happened."""
         for meeting in queryset.prefetch_related("conferences"):
             if not self.has_change_permission(request, meeting):
                 self.message_user(
@@ -159,7 +163,7 @@ class MeetingAdmin(MeetingBoundAdmin):
                 )
                 continue
             try:
-                scheduling.set_status(meeting, status)
+                change(meeting)
             except ValidationError as error:
                 for message in error.messages:
                     self.message_user(request, f"{meeting}: {message}", messages.ERROR)
@@ -178,6 +182,18 @@ class MeetingAdmin(MeetingBoundAdmin):
     @admin.action(description=_("Cancel the selected meetings"), permissions=["change"])
     def cancel(self, request, queryset):
         self.change_status(request, queryset, Meeting.Status.CANCELLED, gettext("cancelled."))
+
+    @admin.action(description=_("Publish the conclusions and commitments"), permissions=["change"])
+    def publish_conclusions(self, request, queryset):
+        done = gettext("conclusions and commitments published.")
+        self.for_each_meeting(request, queryset, outcomes.publish_conclusions, done)
+
+    @admin.action(description=_("Take the conclusions back to draft"), permissions=["change"])
+    def withdraw_conclusions(self, request, queryset):
+        def withdraw(meeting: Meeting) -> None:
+            outcomes.publish_conclusions(meeting, publish=False)
+
+        self.for_each_meeting(request, queryset, withdraw, gettext("conclusions back to draft."))
 
     @admin.action(description=_("Duplicate as the draft for the next meeting"), permissions=["add"])
     def duplicate(self, request, queryset):

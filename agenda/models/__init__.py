@@ -14,6 +14,7 @@ from .meetings import (
     load_agendas,
     to_roman,
 )
+from .outcomes import Commitment, CommitmentNote, CommitmentQuerySet, Conclusions
 from .people import Conference, Country, Organisation, Person, Presidency, PresidencyQuerySet, StaffProfile
 from .registrations import MeetingDocument, Registration
 
@@ -21,6 +22,10 @@ __all__ = [
     "AgendaItem",
     "AgendaParticipant",
     "CalendarVersioned",
+    "Commitment",
+    "CommitmentNote",
+    "CommitmentQuerySet",
+    "Conclusions",
     "Conference",
     "ContentVersion",
     "Country",

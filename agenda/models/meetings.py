@@ -163,6 +163,9 @@ class Meeting(EditVersioned, CalendarVersioned):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Set when a meeting the public has seen goes back to draft; its feeds then cancel what they showed.
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, editable=False)
+    conclusions_published_at = models.DateTimeField(
+        _("conclusions published"), null=True, blank=True, editable=False
+    )
     background = models.TextField(_("background"), blank=True)
     justification = models.TextField(_("justification"), blank=True)
     general_objective = models.TextField(_("general objective"), blank=True)
@@ -305,6 +308,21 @@ class Meeting(EditVersioned, CalendarVersioned):
             for name in self.CONCEPT_NOTE_SECTIONS
             if (getattr(self, name) or "").strip()
         ]
+
+    @property
+    def conclusions_are_public(self) -> bool:
+        return self.is_public and self.conclusions_published_at is not None
+
+    def earlier_in_series(self) -> list[Meeting]:
+        """The public meetings before this one held by the same conferences (the series it continues)."""
+        mine = {conference.pk for conference in self.conferences.all()}
+        earlier = (
+            Meeting.objects.public()
+            .filter(starts_at__lt=self.starts_at, conferences__in=mine)
+            .distinct()
+            .prefetch_related("conferences")
+        )
+        return [meeting for meeting in earlier if {c.pk for c in meeting.conferences.all()} == mine]
 
     def member_countries(self) -> list[tuple[str, str]]:
         """Return (code, name) of every member country of the meeting's conferences."""
@@ -456,6 +474,13 @@ class AgendaItem(EditVersioned, CalendarVersioned):
     )
     title = models.CharField(_("activity"), max_length=400)
     description = models.TextField(_("description"), blank=True)
+    reviews = models.ManyToManyField(
+        "Commitment",
+        blank=True,
+        related_name="reviewed_in",
+        verbose_name=_("commitments it reviews"),
+        help_text=_("Commitments of earlier meetings this item follows up."),
+    )
     is_parallel = models.BooleanField(
         _("parallel"), default=False, help_text=_("Runs at the same time as other items: may overlap them.")
     )

@@ -4,11 +4,15 @@ from .api import api_meeting_detail, api_meeting_list
 from .documents import private_document, public_document
 from .feeds import item_ical, meeting_agenda_ical, meeting_ical, series_ical
 from .live import live_report, live_state, speaker_view, timekeeper, timekeeper_action, timekeeper_floor
+from .outcomes import api_conference_commitments, conference_commitments, conference_commitments_csv
 from .pages import meeting_detail, meeting_list
 from .printouts import agenda_pdf, agenda_text
 from .private import private_floor, private_ical, private_page
 
 __all__ = [
+    "api_conference_commitments",
+    "conference_commitments",
+    "conference_commitments_csv",
     "agenda_pdf",
     "agenda_text",
     "api_meeting_detail",

@@ -11,10 +11,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import floor, history, live, zones
+from .. import floor, history, live, outcomes, zones
 from ..cache import Built, cached_view, content_version
 from ..forms import FloorRequestForm, TimeZoneForm
-from ..models import Meeting, Registration
+from ..models import AgendaItem, Commitment, Conclusions, Meeting, Registration
 from ..templatetags.agenda_tags import own_path
 
 # Remembers the reader's own time zone, chosen or detected by the browser.
@@ -135,6 +135,35 @@ class MeetingPage:
                 initial={"action": action, "item": row.item.uuid}, registration=registration
             )
         return rows
+
+    @cached_property
+    def conclusions(self) -> list[tuple[AgendaItem, Conclusions | None, list[Commitment]]]:
+        """Each item with conclusions or commitments, in agenda order, once they are published."""
+        meeting = self.meeting
+        if not meeting.conclusions_are_public:
+            return []
+        texts = {row.item_id: row for row in Conclusions.objects.filter(item__meeting=meeting)}
+        made: dict[int, list[Commitment]] = {}
+        for commitment in Commitment.objects.filter(item__meeting=meeting).with_responsible():
+            made.setdefault(commitment.item_id, []).append(commitment)
+        items = [row for topic in self.agenda for row in (topic, *topic.children)]
+        return [
+            (item, texts.get(item.pk), made.get(item.pk, []))
+            for item in items
+            if item.pk in texts or item.pk in made
+        ]
+
+    @cached_property
+    def carried_over(self) -> list[tuple[Commitment, list[AgendaItem]]]:
+        """Commitments earlier meetings of the series left open, with this agenda's items that review them."""
+        commitments = outcomes.carried_over(self.meeting)
+        reviewing: dict[int, list[AgendaItem]] = {}
+        through = AgendaItem.reviews.through.objects.filter(
+            agendaitem__meeting=self.meeting, commitment__in=commitments
+        )
+        for link in through.select_related("agendaitem"):
+            reviewing.setdefault(link.commitment_id, []).append(link.agendaitem)
+        return [(commitment, reviewing.get(commitment.pk, [])) for commitment in commitments]
 
     @cached_property
     def delegations(self) -> list:

@@ -1,0 +1,121 @@
+"""After the meeting: publishing the conclusions, commitments carried across the series, per conference.
+
+Conclusions and commitments stay drafts until the secretariat publishes a
+meeting's conclusions (`publish_conclusions`). Commitments still open (pending,
+in progress) follow the series: the next meeting of the same conferences shows
+them (`carried_over`), and its agenda items may name the ones they review.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .cache import bump_content_version
+from .models import Commitment, Conclusions, Conference, Meeting
+from .spreadsheets import spreadsheet_text
+
+COMMITMENTS_API_VERSION = 1
+
+
+@transaction.atomic
+def publish_conclusions(meeting: Meeting, *, publish: bool = True) -> None:
+    """Make the meeting's conclusions and commitments public, or take them back to draft."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if publish:
+        if not meeting.is_public:
+            raise ValidationError(
+                _("Publish the meeting first: its conclusions can't be public while it is a draft."),
+                code="draft",
+            )
+        recorded = Conclusions.objects.filter(item__meeting=meeting).exists()
+        if not recorded and not Commitment.objects.filter(item__meeting=meeting).exists():
+            raise ValidationError(_("There are no conclusions or commitments to publish yet."), code="empty")
+    # Not through save(): the meeting's calendar events don't show the conclusions.
+    Meeting.objects.filter(pk=meeting.pk).update(conclusions_published_at=timezone.now() if publish else None)
+    bump_content_version()
+
+
+def carried_over(meeting: Meeting) -> list[Commitment]:
+    """The commitments earlier meetings of the series left open, oldest meeting first."""
+    earlier = meeting.earlier_in_series()
+    if not earlier:
+        return []
+    return list(Commitment.objects.public().open().filter(item__meeting__in=earlier).with_responsible())
+
+
+@dataclass
+class StatusGroup:
+    status: str
+    label: str
+    commitments: list[Commitment]
+
+
+def by_status(commitments: list[Commitment]) -> list[StatusGroup]:
+    """Commitments grouped by status (pending first), each group by responsible, then due date."""
+    groups = []
+    for status, label in Commitment.Status.choices:
+        rows = [commitment for commitment in commitments if commitment.status == status]
+        rows.sort(key=lambda c: (c.responsible.casefold(), c.due_on is None, c.due_on or c.meeting.starts_at))
+        groups.append(StatusGroup(status, label, rows))
+    return groups
+
+
+def conference_commitments(conference: Conference) -> list[Commitment]:
+    return list(Commitment.objects.public().of_conference(conference).with_responsible())
+
+
+def commitment_data(commitment: Commitment, url: str) -> dict[str, Any]:
+    meeting = commitment.meeting
+    notes = list(commitment.notes.all())
+    return {
+        "id": commitment.pk,
+        "commitment": commitment.what,
+        "responsible": commitment.responsible,
+        "due_on": commitment.due_on.isoformat() if commitment.due_on else None,
+        "status": commitment.status,
+        "meeting": {
+            "slug": meeting.slug,
+            "title": meeting.title,
+            "date": meeting.local_date.isoformat(),
+            "url": url,
+        },
+        "agenda_item": commitment.item.title,
+        "notes": [{"on": note.on.isoformat(), "text": note.text} for note in notes],
+    }
+
+
+COMMITMENTS_CSV_HEADINGS = [
+    "commitment",
+    "responsible",
+    "due_on",
+    "status",
+    "meeting",
+    "meeting_date",
+    "latest_note",
+]
+
+
+def write_commitments_csv(commitments: list[Commitment], output) -> None:
+    """The commitments as CSV lines on `output`; cells that look like formulas are kept inert."""
+    writer = csv.writer(output)
+    writer.writerow(COMMITMENTS_CSV_HEADINGS)
+    for commitment in commitments:
+        note = commitment.latest_note()
+        writer.writerow(
+            [
+                spreadsheet_text(commitment.what),
+                spreadsheet_text(commitment.responsible),
+                commitment.due_on.isoformat() if commitment.due_on else "",
+                commitment.status,
+                spreadsheet_text(commitment.meeting.title),
+                commitment.meeting.local_date.isoformat(),
+                spreadsheet_text(f"{note.on.isoformat()}: {note.text}") if note else "",
+            ]
+        )
