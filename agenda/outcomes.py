@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .cache import bump_content_version
-from .models import Commitment, Conclusions, Conference, Meeting
+from .models import AgendaItem, Commitment, Conclusions, Conference, Meeting
 from .spreadsheets import spreadsheet_text
 
 COMMITMENTS_API_VERSION = 1
@@ -40,6 +40,22 @@ def publish_conclusions(meeting: Meeting, *, publish: bool = True) -> None:
     # Not through save(): the meeting's calendar events don't show the conclusions.
     Meeting.objects.filter(pk=meeting.pk).update(conclusions_published_at=timezone.now() if publish else None)
     bump_content_version()
+
+
+def item_outcomes(
+    meeting: Meeting, agenda: list[AgendaItem]
+) -> list[tuple[AgendaItem, Conclusions | None, list[Commitment]]]:
+    """Each item of `agenda` (topics, then their sub-items) with its conclusions or commitments, in order."""
+    texts = {row.item_id: row for row in Conclusions.objects.filter(item__meeting=meeting)}
+    made: dict[int, list[Commitment]] = {}
+    for commitment in Commitment.objects.filter(item__meeting=meeting).with_responsible():
+        made.setdefault(commitment.item_id, []).append(commitment)
+    items = [row for topic in agenda for row in (topic, *topic.children)]
+    return [
+        (item, texts.get(item.pk), made.get(item.pk, []))
+        for item in items
+        if item.pk in texts or item.pk in made
+    ]
 
 
 def carried_over(meeting: Meeting) -> list[Commitment]:

@@ -19,6 +19,18 @@ urlpatterns = [
     path("meetings/<slug:slug>/timekeeper/action/", views.timekeeper_action, name="timekeeper-action"),
     path("meetings/<slug:slug>/timekeeper/floor/", views.timekeeper_floor, name="timekeeper-floor"),
     path("meetings/<slug:slug>/report/", views.live_report, name="live-report"),
+    path(
+        "meetings/<slug:slug>/record.pdf",
+        views.meeting_record,
+        {"file_format": "pdf"},
+        name="meeting-record-pdf",
+    ),
+    path(
+        "meetings/<slug:slug>/record.docx",
+        views.meeting_record,
+        {"file_format": "docx"},
+        name="meeting-record-docx",
+    ),
     path("meetings/<slug:slug>/documents/<uuid:document>/", views.public_document, name="public-document"),
     # A registered participant's private link: the token is their signed key.
     path("p/<str:token>/", views.private_page, name="private-page"),

@@ -4,12 +4,21 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
 
-from agenda.models import Meeting, MeetingDocument, Registration
+from agenda.models import Commitment, Country, Meeting, MeetingDocument, Registration
 
 from .factories import AgendaItemFactory, AgendaParticipantFactory, MeetingFactory, at
 
 # Pages that are the secretariat's, not the public's: they ask for a login first.
-STAFF_ONLY = {"timekeeper", "timekeeper-action", "timekeeper-floor", "live-report"}
+STAFF_ONLY = {
+    "timekeeper",
+    "timekeeper-action",
+    "timekeeper-floor",
+    "live-report",
+    "meeting-record-pdf",
+    "meeting-record-docx",
+}
+# A conference's pages exist whatever the draft: they must not show its commitments.
+CONFERENCE_PAGES = {"conference-commitments", "conference-commitments-csv", "api-conference-commitments"}
 # Forms' targets: a GET is not allowed; their POSTs are checked below.
 POST_ONLY = {"private-floor"}
 
@@ -32,7 +41,15 @@ def draft(db) -> Meeting:
         status=Meeting.Status.DRAFT,
         video_call_url="https://zoom.us/j/55555555555",
     )
-    AgendaParticipantFactory(item=AgendaItemFactory(meeting=draft, title="Punto secreto"))
+    secret_item = AgendaItemFactory(meeting=draft, title="Punto secreto")
+    AgendaParticipantFactory(item=secret_item)
+    # Even conclusions marked published stay hidden while their meeting is a draft.
+    Commitment.objects.create(
+        item=secret_item,
+        what="Compromiso secreto",
+        responsible_country=Country.objects.get_or_create(code="SV")[0],
+    )
+    Meeting.objects.filter(pk=draft.pk).update(conclusions_published_at=draft.starts_at)
     return draft
 
 
@@ -45,6 +62,7 @@ def secrets_of(draft: Meeting) -> list[str]:
         *(str(item.uuid) for item in draft.agenda_items.all()),
         *(item.title for item in draft.agenda_items.all()),
         *(str(document.uuid) for document in draft.documents.all()),
+        "Compromiso secreto",
     ]
 
 
@@ -68,6 +86,7 @@ def test_every_public_address_hides_a_draft(client, draft, settings, tmp_path):
             "item": item.uuid,
             "document": document.uuid,
             "token": registration.token,
+            "acronym": "CRM",
         }
         url = reverse(
             f"agenda:{pattern.name}",
@@ -77,7 +96,9 @@ def test_every_public_address_hides_a_draft(client, draft, settings, tmp_path):
             response = client.get(url + language)
             walked.append(pattern.name)
             body = response.content.decode(errors="replace")
-            if pattern.pattern.converters:
+            if pattern.name in CONFERENCE_PAGES:
+                assert response.status_code == 200, url
+            elif pattern.pattern.converters:
                 expected = (302, 403, 405) if pattern.name in STAFF_ONLY else (404,)
                 if pattern.name in POST_ONLY:
                     expected = (405,)

@@ -42,8 +42,8 @@ class PrivateLinkFilter(admin.SimpleListFilter):
 
 @admin.register(Registration)
 class RegistrationAdmin(MeetingScopedAdmin):
-    list_display = ["name", "affiliation", "email", "role", "meeting", "link_state"]
-    list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "role", PrivateLinkFilter]
+    list_display = ["name", "affiliation", "email", "role", "meeting", "present", "link_state"]
+    list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "role", "present", PrivateLinkFilter]
     list_select_related = ["meeting"]
     search_fields = ["name", "email", "affiliation"]
     fields = [
@@ -53,12 +53,13 @@ class RegistrationAdmin(MeetingScopedAdmin):
         "affiliation",
         "role",
         "country",
+        "present",
         "private_link",
         "revoked_at",
         "created_at",
     ]
     readonly_fields = ["private_link", "revoked_at", "created_at"]
-    actions = ["revoke_links", "issue_new_links"]
+    actions = ["mark_present", "mark_absent", "revoke_links", "issue_new_links"]
 
     @admin.display(description=_("private link"))
     def private_link(self, registration: Registration) -> str:
@@ -71,6 +72,16 @@ class RegistrationAdmin(MeetingScopedAdmin):
     @admin.display(description=_("link"), boolean=True)
     def link_state(self, registration: Registration) -> bool:
         return not registration.is_revoked
+
+    @admin.action(description=_("Mark the selected participants present"), permissions=["change"])
+    def mark_present(self, request, queryset):
+        count = queryset.update(present=True)
+        self.message_user(request, gettext("%(count)d participants marked present.") % {"count": count})
+
+    @admin.action(description=_("Mark the selected participants absent"), permissions=["change"])
+    def mark_absent(self, request, queryset):
+        count = queryset.update(present=False)
+        self.message_user(request, gettext("%(count)d participants marked absent.") % {"count": count})
 
     @admin.action(
         description=_("Revoke the private links of the selected participants"), permissions=["change"]

@@ -82,6 +82,11 @@ class Registration(models.Model):
         related_name="+",
         help_text=_("For a delegation: the country it represents (the report adds up by conference)."),
     )
+    present = models.BooleanField(
+        _("present"),
+        default=False,
+        help_text=_("Marked by the secretariat; the meeting's record lists who was."),
+    )
     link_key = models.CharField(max_length=64, unique=True, default=new_link_key, editable=False)
     revoked_at = models.DateTimeField(_("link revoked"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)

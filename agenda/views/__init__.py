@@ -3,20 +3,28 @@
 from .api import api_meeting_detail, api_meeting_list
 from .documents import private_document, public_document
 from .feeds import item_ical, meeting_agenda_ical, meeting_ical, series_ical
-from .live import live_report, live_state, speaker_view, timekeeper, timekeeper_action, timekeeper_floor
+from .live import (
+    live_report,
+    live_state,
+    meeting_record,
+    speaker_view,
+    timekeeper,
+    timekeeper_action,
+    timekeeper_floor,
+)
 from .outcomes import api_conference_commitments, conference_commitments, conference_commitments_csv
 from .pages import meeting_detail, meeting_list
 from .printouts import agenda_pdf, agenda_text
 from .private import private_floor, private_ical, private_page
 
 __all__ = [
-    "api_conference_commitments",
-    "conference_commitments",
-    "conference_commitments_csv",
     "agenda_pdf",
     "agenda_text",
+    "api_conference_commitments",
     "api_meeting_detail",
     "api_meeting_list",
+    "conference_commitments",
+    "conference_commitments_csv",
     "item_ical",
     "live_report",
     "live_state",
@@ -24,6 +32,7 @@ __all__ = [
     "meeting_detail",
     "meeting_ical",
     "meeting_list",
+    "meeting_record",
     "private_document",
     "private_floor",
     "private_ical",

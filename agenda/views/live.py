@@ -1,4 +1,6 @@
-"""The live clock's pages: its state for every reader, the timekeeper's console, the report."""
+"""The live clock's pages: its state for every reader, the timekeeper's console, the report, the record."""
+
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -6,14 +8,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import access, charts, floor, live
+from .. import access, charts, floor, live, record
 from ..cache import Built, cached_view
 from ..forms import FloorActionForm, LiveActionForm
 from ..models import Meeting
 from .api import JSON_CONTENT_TYPE, as_json
 from .feeds import public_meeting
+
+logger = logging.getLogger(__name__)
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def published_meeting_or_404(slug: str) -> Meeting:
@@ -134,6 +140,28 @@ def report_csv(meeting: Meeting, rows: list[live.ReportRow]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-timing.csv"'
     live.write_report_csv(rows, meeting.zone, response)
+    return response
+
+
+@require_safe
+@permission_required("agenda.view_meeting", raise_exception=True)
+def meeting_record(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
+    """The meeting's record for the secretariat, as PDF or DOCX, in the language asked for."""
+    meeting = get_object_or_404(Meeting, slug=slug)
+    if not access.works_on(request.user, meeting):
+        raise PermissionDenied
+    built = record.build_record(meeting, request.build_absolute_uri(meeting.get_absolute_url()))
+    if file_format == "docx":
+        body, content_type = record.render_record_docx(built), DOCX_CONTENT_TYPE
+    else:
+        try:
+            body, content_type = record.render_record_pdf(built), "application/pdf"
+        except OSError:
+            logger.exception("The PDF record could not be made")
+            message = gettext("The PDF record is not available right now; the Word version is.")
+            return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-record.{file_format}"'
     return response
 
 

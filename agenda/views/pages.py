@@ -139,19 +139,9 @@ class MeetingPage:
     @cached_property
     def conclusions(self) -> list[tuple[AgendaItem, Conclusions | None, list[Commitment]]]:
         """Each item with conclusions or commitments, in agenda order, once they are published."""
-        meeting = self.meeting
-        if not meeting.conclusions_are_public:
+        if not self.meeting.conclusions_are_public:
             return []
-        texts = {row.item_id: row for row in Conclusions.objects.filter(item__meeting=meeting)}
-        made: dict[int, list[Commitment]] = {}
-        for commitment in Commitment.objects.filter(item__meeting=meeting).with_responsible():
-            made.setdefault(commitment.item_id, []).append(commitment)
-        items = [row for topic in self.agenda for row in (topic, *topic.children)]
-        return [
-            (item, texts.get(item.pk), made.get(item.pk, []))
-            for item in items
-            if item.pk in texts or item.pk in made
-        ]
+        return outcomes.item_outcomes(self.meeting, self.agenda)
 
     @cached_property
     def carried_over(self) -> list[tuple[Commitment, list[AgendaItem]]]:
