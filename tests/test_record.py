@@ -13,7 +13,8 @@ from agenda.models import AgendaItem, LiveEvent, Registration, SpeakersList
 
 from .factories import staff_user
 from .test_live import t
-from .test_outcomes import concluded, tema  # noqa: F401 - the III Plenaria with conclusions and commitments
+from .test_outcomes import concluded as concluded  # the fixture: the III Plenaria with its commitments
+from .test_outcomes import tema
 
 SLUG = "iii-reunion-plenaria-crm-csm"
 Kind = LiveEvent.Kind
