@@ -24,8 +24,8 @@ run: install
 	$(PY) manage.py load_seed
 	$(PY) manage.py ensure_secretariat_user
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving on http://$(HOST)/ (admin: http://$(HOST)/admin/)"
-	$(PY) manage.py runserver $(HOST)
+	@echo "Serving on http://$(HOST)/ (admin: http://$(HOST)/admin/); the mail worker runs beside it"
+	$(PY) manage.py run_huey --workers 2 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; $(PY) manage.py runserver $(HOST)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -44,6 +44,13 @@ HEADINGS = {
 }
 # Optional: a delegation's country, by ISO code or name, for the floor report's totals per conference.
 COUNTRY_HEADINGS = {"country", "pais", "pays", "country-code", "codigo-pais", "iso"}
+# Optional: the language of the participant's mail (es, en, pt, or the language's name).
+LANGUAGE_HEADINGS = {"language", "idioma", "lingua", "lang"}
+LANGUAGE_NAMES = {
+    "es": {"es", "espanol", "spanish", "espanhol"},
+    "en": {"en", "ingles", "english"},
+    "pt": {"pt", "portugues", "portuguese"},
+}
 ROLES = {
     Registration.Role.DELEGATE: {"delegate", "delegado", "delegada", "delegado-a", "delegacion"},
     Registration.Role.OBSERVER: {"observer", "observador", "observadora", "observador-a"},
@@ -87,7 +94,7 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
         raise ValidationError(_("The file is not a readable CSV: %(error)s") % {"error": error}) from error
     columns = {}
     for index, heading in enumerate(headings):
-        for column, names in {**HEADINGS, "country": COUNTRY_HEADINGS}.items():
+        for column, names in {**HEADINGS, "country": COUNTRY_HEADINGS, "language": LANGUAGE_HEADINGS}.items():
             if slugify(heading) in names:
                 columns[column] = index
     missing = [column for column in HEADINGS if column not in columns]
@@ -163,6 +170,18 @@ def import_registrations(meeting: Meeting, data: bytes) -> ImportResult:
                                 "“%(country)s” is not a country we know: write its name or ISO code."
                             )
                             % {"country": row["country"]}
+                        }
+                    )
+            if row.get("language"):
+                key = slugify(row["language"])
+                registration.language = next(
+                    (code for code, names in LANGUAGE_NAMES.items() if key in names), ""
+                )
+                if not registration.language:
+                    raise ValidationError(
+                        {
+                            "language": _("“%(language)s” is not a language: write es, en or pt.")
+                            % {"language": row["language"]}
                         }
                     )
             if role is None:

@@ -5,10 +5,12 @@ the event's own changing (a sub-item deleted, a participant or their name change
 marks the events that show it as modified, so LAST-MODIFIED moves with the text.
 """
 
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from . import notifications
 from .cache import bump_content_version
 from .models import (
     AgendaItem,
@@ -74,6 +76,23 @@ organisation_changed = touching(
 )
 
 
+def meeting_of(instance) -> int | None:
+    if isinstance(instance, Meeting):
+        return instance.pk
+    if isinstance(instance, AgendaItem):
+        return instance.meeting_id
+    return AgendaItem.objects.filter(pk=instance.item_id).values_list("meeting_id", flat=True).first()
+
+
+def tell_participants(instance, raw: bool = False, **kwargs) -> None:
+    """After the change commits, gather it into the mail to the meeting's participants (notifications.py)."""
+    if raw:
+        return
+    meeting_id = meeting_of(instance)
+    if meeting_id is not None:
+        transaction.on_commit(lambda: notifications.meeting_changed(meeting_id))
+
+
 def connect() -> None:
     post_delete.connect(agenda_item_deleted, sender=AgendaItem, dispatch_uid="agenda-touch-item-deleted")
     post_save.connect(participant_changed, sender=AgendaParticipant, dispatch_uid="agenda-touch-participant")
@@ -82,6 +101,11 @@ def connect() -> None:
     )
     post_save.connect(person_changed, sender=Person, dispatch_uid="agenda-touch-person")
     post_save.connect(organisation_changed, sender=Organisation, dispatch_uid="agenda-touch-organisation")
+    for model in (Meeting, AgendaItem, AgendaParticipant):
+        post_save.connect(tell_participants, sender=model, dispatch_uid=f"agenda-tell-{model.__name__}")
+        post_delete.connect(
+            tell_participants, sender=model, dispatch_uid=f"agenda-tell-deleted-{model.__name__}"
+        )
     for model in WATCHED_MODELS:
         post_save.connect(content_changed, sender=model, dispatch_uid=f"agenda-save-{model.__name__}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"agenda-delete-{model.__name__}")

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "axes",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -224,6 +225,42 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LOGIN_URL = "admin:login"
 # The site's public address, for links sent by email (participants' private links).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+
+# Mail to participants goes through Django's backend: SMTP where EMAIL_HOST is set, else
+# printed on the worker's console.
+if os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_TLS", "1") == "1"
+    EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "20"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_FROM_EMAIL", "Plenaria CRM-CSM <no-reply@localhost>")
+# Changes to a published meeting within this many seconds of the first go out in one mail.
+NOTIFICATION_GATHER_SECONDS = int(os.environ.get("DJANGO_NOTIFICATION_GATHER_SECONDS", "120"))
+# A mail being sent is left to its worker this long; a worker killed meanwhile leaves it to the next.
+NOTIFICATION_LEASE_SECONDS = int(os.environ.get("DJANGO_NOTIFICATION_LEASE_SECONDS", "300"))
+
+# The background worker (`manage.py run_huey`) that sends mail. Its queue is on the Redis
+# the cache uses where REDIS_URL is set, else in a SQLite file beside the database. The
+# queue only wakes the worker: what to send is stored in the database (Notification), and
+# the worker's sweep every minute finds it even if a wake-up was lost.
+HUEY = {
+    "name": "plenary",
+    "immediate": os.environ.get("DJANGO_HUEY_IMMEDIATE") == "1",
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread"},
+}
+if os.environ.get("REDIS_URL"):
+    HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": os.environ["REDIS_URL"]}}
+else:
+    HUEY |= {
+        "huey_class": "huey.SqliteHuey",
+        "filename": os.environ.get("DJANGO_HUEY_FILE", str(BASE_DIR / "huey.sqlite3")),
+    }
 
 # Password guessing: five wrong passwords for one account from one address lock that
 # pair out for 15 minutes (django-axes, counted in the database so every app server agrees).

@@ -23,6 +23,15 @@ def secretariat_client(client, db):
     return client
 
 
+@pytest.fixture(autouse=True, scope="session")
+def mail_worker_in_memory():
+    """The worker's queue in this process's memory: tests drive `notifications` with their own clock."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
 @pytest.fixture(autouse=True)
 def spanish_outside_requests():
     """Code run outside a request speaks the default language, as a management command does.

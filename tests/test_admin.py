@@ -34,6 +34,7 @@ SECRETARIAT_PERMISSIONS = sorted(
         for action in ["add", "change", "delete", "view"]
     ]
     + ["view_conference", "view_country", "view_presidency", "keep_time"]
+    + ["view_notification", "change_notification"]
 )
 
 

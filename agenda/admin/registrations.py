@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, registrations
 from ..forms import RegistrationImportForm
-from ..models import Registration
+from ..models import Notification, Registration
 from .common import ConferenceScopedMixin, action_page, action_url
 
 
@@ -137,3 +137,29 @@ class RegistrationAdmin(MeetingScopedAdmin):
             intro=gettext("Nothing is saved unless every line is right; each problem is listed by line."),
             submit_label=gettext("Import"),
         )
+
+
+@admin.register(Notification)
+class NotificationAdmin(ConferenceScopedMixin, admin.ModelAdmin):
+    """Mail to participants: what went out, what waits, what failed and why. Never edited by hand."""
+
+    meeting_path = "registration__meeting"
+    list_display = ["registration", "kind", "state", "attempts", "next_attempt_at", "sent_at", "last_error"]
+    list_filter = ["state", "kind", ("registration__meeting", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["registration"]
+    search_fields = ["registration__email", "registration__name"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["retry_now"]
+
+    def meeting_of(self, obj: Notification):
+        return obj.registration.meeting
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Try the selected mails again now"), permissions=["change"])
+    def retry_now(self, request, queryset):
+        count = queryset.exclude(state=Notification.State.SENT).update(
+            state=Notification.State.PENDING, next_attempt_at=timezone.now(), attempts=0
+        )
+        self.message_user(request, gettext("%(count)d mails will be sent again.") % {"count": count})

@@ -14,6 +14,7 @@ from .meetings import (
     load_agendas,
     to_roman,
 )
+from .notifications import ChangeBatch, Notification
 from .outcomes import Commitment, CommitmentNote, CommitmentQuerySet, Conclusions
 from .people import Conference, Country, Organisation, Person, Presidency, PresidencyQuerySet, StaffProfile
 from .registrations import MeetingDocument, Registration
@@ -22,6 +23,7 @@ __all__ = [
     "AgendaItem",
     "AgendaParticipant",
     "CalendarVersioned",
+    "ChangeBatch",
     "Commitment",
     "CommitmentNote",
     "CommitmentQuerySet",
@@ -33,6 +35,7 @@ __all__ = [
     "Meeting",
     "MeetingDocument",
     "MeetingQuerySet",
+    "Notification",
     "Organisation",
     "Person",
     "Presidency",

@@ -82,6 +82,10 @@ class Registration(models.Model):
         related_name="+",
         help_text=_("For a delegation: the country it represents (the report adds up by conference)."),
     )
+    language = models.CharField(
+        _("language for mail"), max_length=2, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    unsubscribed_at = models.DateTimeField(_("stopped the mails"), null=True, blank=True, editable=False)
     present = models.BooleanField(
         _("present"),
         default=False,
@@ -126,6 +130,13 @@ class Registration(models.Model):
 
     def get_private_url(self) -> str:
         return reverse("agenda:private-page", args=[self.token])
+
+    @property
+    def gets_mail(self) -> bool:
+        return self.revoked_at is None and self.unsubscribed_at is None
+
+    def get_unsubscribe_url(self) -> str:
+        return settings.SITE_URL.rstrip("/") + reverse("agenda:unsubscribe", args=[self.token])
 
     def get_absolute_private_url(self) -> str:
         """The link as the secretariat sends it by email: whole, on the site's public address."""

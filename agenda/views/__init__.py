@@ -15,7 +15,7 @@ from .live import (
 from .outcomes import api_conference_commitments, conference_commitments, conference_commitments_csv
 from .pages import meeting_detail, meeting_list
 from .printouts import agenda_pdf, agenda_text
-from .private import private_floor, private_ical, private_page
+from .private import private_floor, private_ical, private_page, unsubscribe
 
 __all__ = [
     "agenda_pdf",
@@ -43,4 +43,5 @@ __all__ = [
     "timekeeper",
     "timekeeper_action",
     "timekeeper_floor",
+    "unsubscribe",
 ]

@@ -7,11 +7,12 @@ travels nowhere else.
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import floor, ical, live
@@ -89,3 +90,19 @@ def private_floor(request: HttpRequest, token: str) -> HttpResponse:
     else:
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
     return keep_private(redirect(f"{registration.get_private_url()}#floor"))
+
+
+# The signed token is the participant's key; mail programs' one-click POST (RFC 8058) has no CSRF token.
+@csrf_exempt
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the mails to this participant: a page with a button (link scanners only GET), or one POST."""
+    registration = Registration.objects.from_token(token, include_revoked=True)
+    if registration is None or not registration.meeting.is_public:
+        raise Http404
+    if request.method == "POST":
+        if registration.unsubscribed_at is None:
+            registration.unsubscribed_at = timezone.now()
+            registration.save(update_fields=["unsubscribed_at"])
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return keep_private(render(request, "agenda/unsubscribe.html", {"registration": registration}))
