@@ -9,13 +9,15 @@ killed mid-batch and started again sends the rest and repeats none (the one mail
 a kill could catch between the server's "250 OK" and that mark keeps its
 Message-ID, so a client that gets it twice shows it once). A server that
 refuses or is down is tried again later (`RETRY_MINUTES`), then given up and
-shown as such in the admin. Nothing here runs in a save's request: saves only
+shown as such in the admin; an address it refuses for good (a 5xx reply, a bounce at
+sending) is given up at once. Nothing here runs in a save's request: saves only
 open a batch.
 """
 
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -62,7 +64,7 @@ def meeting_changed(meeting_id: int, now: datetime | None = None) -> None:
 
 
 def wake_worker_at(moment: datetime) -> None:
-    from . import tasks
+    from . import tasks  # here: tasks.py imports this module
 
     try:
         tasks.deliver_due.schedule(eta=moment)
@@ -164,10 +166,13 @@ def send_one(notification_id: int, now: datetime) -> bool:
         return False
     try:
         message(notification).send()
-    except Exception as error:
+    except Exception as error:  # any failure of the mail server: retried, then shown in the admin
         logger.warning("Mail %s not sent (attempt %d): %s", notification.pk, notification.attempts, error)
         problem = f"{type(error).__name__}: {error}"[:2000]
-        if notification.attempts > len(RETRY_MINUTES):
+        if bounced(error):
+            # The server will never take this address: trying again would only repeat the refusal.
+            give_up(notification, problem)
+        elif notification.attempts > len(RETRY_MINUTES):
             give_up(notification, problem)
         else:
             retry = now + timedelta(minutes=RETRY_MINUTES[notification.attempts - 1])
@@ -177,6 +182,13 @@ def send_one(notification_id: int, now: datetime) -> bool:
         state=Notification.State.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
+
+
+def bounced(error: Exception) -> bool:
+    """Whether the server refused the address for good (a 5xx reply), not for now."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _reply in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
 
 
 def give_up(notification: Notification, problem: str) -> None:

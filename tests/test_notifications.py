@@ -31,6 +31,13 @@ class Inbox:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.refuse = False
+        self.unknown: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.unknown:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
@@ -162,6 +169,34 @@ def test_a_refusing_or_absent_server_is_retried_with_backoff_and_shown_never_blo
     assert notifications.deliver_due(start + timedelta(seconds=30)) == 0, "not before its time"
     assert notifications.deliver_due(start + timedelta(minutes=1)) == 2
     assert Notification.objects.get(pk=waiting.pk).state == Notification.State.SENT
+
+
+def test_an_address_the_server_refuses_for_good_is_given_up_at_once(inbox, participants):
+    inbox.unknown = {"paula@minrel.cl"}
+    for person in (participants["Paula"], participants["John"]):
+        notifications.store(person, Notification.Kind.REMINDER_DAY, "reminder_24h", timezone.now())
+    assert notifications.send_pending(timezone.now()) == 1
+    bounced = Notification.objects.get(registration=participants["Paula"])
+    assert (bounced.state, bounced.attempts) == (Notification.State.FAILED, 1)
+    assert "550" in bounced.last_error and "No such user" in bounced.last_error
+    assert [message["To"] for message in inbox.messages] == ["john@state.gov"]
+
+
+def test_a_queue_that_is_down_never_fails_a_save_and_the_sweep_finds_the_batch(
+    monkeypatch, inbox, participants, django_capture_on_commit_callbacks
+):
+    from agenda import tasks
+
+    def down(**kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.deliver_due, "schedule", down)
+    tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
+    with django_capture_on_commit_callbacks(execute=True):
+        tema_2.starts_at += timedelta(minutes=5)
+        tema_2.save()
+    assert AgendaItem.objects.get(pk=tema_2.pk).starts_at == tema_2.starts_at, "saved"
+    assert notifications.deliver_due(later(125)) == 2, "the minute's sweep sends it"
 
 
 def test_a_server_down_for_good_is_given_up_after_the_last_retry(settings, participants):
