@@ -60,9 +60,7 @@ def item_outcomes(
 
 def carried_over(meeting: Meeting) -> list[Commitment]:
     """The commitments earlier meetings of the series left open, oldest meeting first."""
-    earlier = meeting.earlier_in_series()
-    if not earlier:
-        return []
+    earlier = meeting.earlier_in_series().values("pk")
     return list(Commitment.objects.public().open().filter(item__meeting__in=earlier).with_responsible())
 
 

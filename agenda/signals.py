@@ -90,7 +90,7 @@ def tell_participants(instance, raw: bool = False, **kwargs) -> None:
         return
     meeting_id = meeting_of(instance)
     if meeting_id is not None:
-        transaction.on_commit(lambda: notifications.meeting_changed(meeting_id))
+        transaction.on_commit(lambda: notifications.meeting_changed(meeting_id), robust=True)
 
 
 def connect() -> None:

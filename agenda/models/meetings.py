@@ -313,16 +313,18 @@ class Meeting(EditVersioned, CalendarVersioned):
     def conclusions_are_public(self) -> bool:
         return self.is_public and self.conclusions_published_at is not None
 
-    def earlier_in_series(self) -> list[Meeting]:
+    def earlier_in_series(self) -> MeetingQuerySet:
         """The public meetings before this one held by the same conferences (the series it continues)."""
-        mine = {conference.pk for conference in self.conferences.all()}
-        earlier = (
+        mine = list(self.conferences.values_list("pk", flat=True))
+        return (
             Meeting.objects.public()
-            .filter(starts_at__lt=self.starts_at, conferences__in=mine)
-            .distinct()
-            .prefetch_related("conferences")
+            .filter(starts_at__lt=self.starts_at)
+            .annotate(
+                held_by=models.Count("conferences", distinct=True),
+                held_by_mine=models.Count("conferences", filter=Q(conferences__in=mine), distinct=True),
+            )
+            .filter(held_by=len(mine), held_by_mine=len(mine))
         )
-        return [meeting for meeting in earlier if {c.pk for c in meeting.conferences.all()} == mine]
 
     def member_countries(self) -> list[tuple[str, str]]:
         """Return (code, name) of every member country of the meeting's conferences."""
