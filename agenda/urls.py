@@ -19,18 +19,8 @@ urlpatterns = [
     path("meetings/<slug:slug>/timekeeper/action/", views.timekeeper_action, name="timekeeper-action"),
     path("meetings/<slug:slug>/timekeeper/floor/", views.timekeeper_floor, name="timekeeper-floor"),
     path("meetings/<slug:slug>/report/", views.live_report, name="live-report"),
-    path(
-        "meetings/<slug:slug>/record.pdf",
-        views.meeting_record,
-        {"file_format": "pdf"},
-        name="meeting-record-pdf",
-    ),
-    path(
-        "meetings/<slug:slug>/record.docx",
-        views.meeting_record,
-        {"file_format": "docx"},
-        name="meeting-record-docx",
-    ),
+    # record.pdf or record.docx; any other format is a 404.
+    path("meetings/<slug:slug>/record.<str:file_format>", views.meeting_record, name="meeting-record"),
     path("meetings/<slug:slug>/documents/<uuid:document>/", views.public_document, name="public-document"),
     # A registered participant's private link: the token is their signed key.
     path("p/<str:token>/", views.private_page, name="private-page"),

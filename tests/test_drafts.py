@@ -14,8 +14,7 @@ STAFF_ONLY = {
     "timekeeper-action",
     "timekeeper-floor",
     "live-report",
-    "meeting-record-pdf",
-    "meeting-record-docx",
+    "meeting-record",
 }
 # A conference's pages exist whatever the draft: they must not show its commitments.
 CONFERENCE_PAGES = {"conference-commitments", "conference-commitments-csv", "api-conference-commitments"}
@@ -87,6 +86,7 @@ def test_every_public_address_hides_a_draft(client, draft, settings, tmp_path):
             "document": document.uuid,
             "token": registration.token,
             "acronym": "CRM",
+            "file_format": "pdf",
         }
         url = reverse(
             f"agenda:{pattern.name}",

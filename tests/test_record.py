@@ -97,7 +97,7 @@ def pdf_text(body: bytes) -> str:
     ],
 )
 def test_the_pdf_record_reads_the_meeting_as_held_in_two_languages(secretariat, held, language, expected):
-    response = secretariat.get(reverse("agenda:meeting-record-pdf", args=[SLUG]), {"lang": language})
+    response = secretariat.get(reverse("agenda:meeting-record", args=[SLUG, "pdf"]), {"lang": language})
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{SLUG}-record.pdf"'
     text = pdf_text(response.content)
@@ -106,7 +106,7 @@ def test_the_pdf_record_reads_the_meeting_as_held_in_two_languages(secretariat, 
 
 
 def test_the_word_record_opens_with_headings_and_tables_to_edit(secretariat, held):
-    response = secretariat.get(reverse("agenda:meeting-record-docx", args=[SLUG]), {"lang": "es"})
+    response = secretariat.get(reverse("agenda:meeting-record", args=[SLUG, "docx"]), {"lang": "es"})
     document = docx.Document(io.BytesIO(response.content))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[:2] == [held.title, "La agenda tal como se celebró"]
@@ -130,7 +130,9 @@ def test_the_word_record_opens_with_headings_and_tables_to_edit(secretariat, hel
 
 
 def test_the_record_is_the_secretariats_of_the_meetings_conferences(client, held):
-    url = reverse("agenda:meeting-record-docx", args=[SLUG])
+    url = reverse("agenda:meeting-record", args=[SLUG, "docx"])
     assert client.get(url).status_code in (302, 403)
     client.force_login(staff_user("otra", conferences=()))
     assert client.get(url).status_code == 403
+    client.force_login(staff_user("secretaria"))
+    assert client.get(reverse("agenda:meeting-record", args=[SLUG, "odt"])).status_code == 404

@@ -5,7 +5,7 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -147,6 +147,8 @@ def report_csv(meeting: Meeting, rows: list[live.ReportRow]) -> HttpResponse:
 @permission_required("agenda.view_meeting", raise_exception=True)
 def meeting_record(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
     """The meeting's record for the secretariat, as PDF or DOCX, in the language asked for."""
+    if file_format not in ("pdf", "docx"):
+        raise Http404
     meeting = get_object_or_404(Meeting, slug=slug)
     if not access.works_on(request.user, meeting):
         raise PermissionDenied
