@@ -1,6 +1,7 @@
 """Commitments per conference: a public page, its JSON and its CSV."""
 
 import io
+from datetime import UTC, datetime, time, timedelta
 
 from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from .. import outcomes
-from ..cache import cached_view
+from ..cache import Built, cached_view
 from ..models import Conference
 from .api import JSON_CONTENT_TYPE, allow_any_origin, as_json
 from .pages import public_page
@@ -24,7 +25,7 @@ def conference_or_404(acronym: str) -> Conference:
 
 @require_safe
 @public_page
-def conference_commitments(request: HttpRequest, acronym: str) -> bytes:
+def conference_commitments(request: HttpRequest, acronym: str) -> Built:
     conference = conference_or_404(acronym)
     commitments = outcomes.conference_commitments(conference)
     context = {
@@ -33,7 +34,10 @@ def conference_commitments(request: HttpRequest, acronym: str) -> bytes:
         "count": len(commitments),
         "today": timezone.localdate(),
     }
-    return render_to_string("agenda/commitments.html", context, request).encode()
+    html = render_to_string("agenda/commitments.html", context, request).encode()
+    # "Overdue" changes at midnight (UTC, the server's day) with no edit.
+    tomorrow = datetime.combine(context["today"] + timedelta(days=1), time(0), tzinfo=UTC)
+    return Built(html, holds_until=tomorrow)
 
 
 @require_safe
