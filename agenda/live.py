@@ -1,5 +1,7 @@
 """The live clock: replay the timekeeper's actions, project the rest of the agenda, act.
 
+The speakers' lists ride on the same events and replay (floor.py).
+
 `replay()` and `project()` are pure: they take the actions and `now`, so tests
 drive a whole meeting with a clock they control. The actions (`start_meeting`,
 `next_item`…) check the replayed state, append one `LiveEvent` in a
@@ -294,7 +296,6 @@ def project(state: Replay, now: datetime) -> Projection:
     if current is not None:
         ongoing_pause = now - state.paused_since if state.paused_since else timedelta(0)
         cursor = max(now, current.actual_start + current.allotted + current.paused + ongoing_pause)
-    if current is not None:
         # Its speakers' list may run past its time; what is still to come waits for both.
         cursor = with_speakers_list(projection, current, current.actual_start, cursor)
     current_end = cursor

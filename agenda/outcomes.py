@@ -64,6 +64,15 @@ def carried_over(meeting: Meeting) -> list[Commitment]:
     return list(Commitment.objects.public().open().filter(item__meeting__in=earlier).with_responsible())
 
 
+def reviewing_items(meeting: Meeting, commitments: list[Commitment]) -> dict[int, list[AgendaItem]]:
+    """The items of `meeting`'s agenda that review each of `commitments`, by commitment id."""
+    reviewing: dict[int, list[AgendaItem]] = {}
+    links = AgendaItem.reviews.through.objects.filter(agendaitem__meeting=meeting, commitment__in=commitments)
+    for link in links.select_related("agendaitem"):
+        reviewing.setdefault(link.commitment_id, []).append(link.agendaitem)
+    return reviewing
+
+
 @dataclass
 class StatusGroup:
     status: str

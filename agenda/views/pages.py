@@ -147,12 +147,7 @@ class MeetingPage:
     def carried_over(self) -> list[tuple[Commitment, list[AgendaItem]]]:
         """Commitments earlier meetings of the series left open, with this agenda's items that review them."""
         commitments = outcomes.carried_over(self.meeting)
-        reviewing: dict[int, list[AgendaItem]] = {}
-        through = AgendaItem.reviews.through.objects.filter(
-            agendaitem__meeting=self.meeting, commitment__in=commitments
-        )
-        for link in through.select_related("agendaitem"):
-            reviewing.setdefault(link.commitment_id, []).append(link.agendaitem)
+        reviewing = outcomes.reviewing_items(self.meeting, commitments)
         return [(commitment, reviewing.get(commitment.pk, [])) for commitment in commitments]
 
     @cached_property
