@@ -137,14 +137,16 @@ def create_reminders(now: datetime) -> None:
 def send_pending(now: datetime) -> int:
     """Send each notification whose time has come, one transaction each; return how many were sent."""
     sent = 0
+    # A batch's mails share their changes and calendar per language: built once for all of them.
+    shared: dict[tuple, object] = {}
     for notification_id in Notification.objects.filter(
         state=Notification.State.PENDING, next_attempt_at__lte=now
     ).values_list("pk", flat=True):
-        sent += send_one(notification_id, now)
+        sent += send_one(notification_id, now, shared)
     return sent
 
 
-def send_one(notification_id: int, now: datetime) -> bool:
+def send_one(notification_id: int, now: datetime, shared: dict | None = None) -> bool:
     """Claim the notification, send it, then record what happened; return whether it went out.
 
     The claim is a conditional update that moves `next_attempt_at` past the time a
@@ -165,7 +167,7 @@ def send_one(notification_id: int, now: datetime) -> bool:
         give_up(notification, "unsubscribed, or the link was revoked")
         return False
     try:
-        message(notification).send()
+        message(notification, {} if shared is None else shared).send()
     except Exception as error:  # any failure of the mail server: retried, then shown in the admin
         logger.warning("Mail %s not sent (attempt %d): %s", notification.pk, notification.attempts, error)
         problem = f"{type(error).__name__}: {error}"[:2000]
@@ -197,22 +199,31 @@ def give_up(notification: Notification, problem: str) -> None:
     )
 
 
-def message(notification: Notification) -> EmailMessage:
-    """The mail, in the participant's language, with the meeting's updated event attached."""
+def message(notification: Notification, shared: dict) -> EmailMessage:
+    """The mail, in the participant's language, with the meeting's updated event attached.
+
+    `shared` keeps what every participant of a meeting gets alike, by language.
+    """
     registration = notification.registration
     meeting = registration.meeting
-    with translation.override(registration.language):
+    language = registration.language
+    with translation.override(language):
+        batch = notification.batch
+        if batch is not None and ("changes", batch.pk, language) not in shared:
+            shared["changes", batch.pk, language] = changes_in(batch)
+        if ("calendar", meeting.pk, language) not in shared:
+            shared["calendar", meeting.pk, language] = participants_calendar(meeting)
         context = {
             "notification": notification,
             "registration": registration,
             "meeting": meeting,
-            "changes": changes_in(notification.batch) if notification.batch else [],
+            "changes": shared["changes", batch.pk, language] if batch else [],
             "private_url": registration.get_absolute_private_url(),
             "unsubscribe_url": registration.get_unsubscribe_url(),
         }
         subject = " ".join(render_to_string("agenda/mail/subject.txt", context).split())
         body = render_to_string("agenda/mail/body.txt", context)
-        calendar = participants_calendar(meeting)
+        calendar = shared["calendar", meeting.pk, language]
     mail = EmailMessage(
         subject,
         body,

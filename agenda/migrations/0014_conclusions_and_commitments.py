@@ -2,8 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from ._roles import granting
 
 # The secretariat records conclusions and follows commitments; observer staff read them.
 MODELS = ("conclusions", "commitment", "commitmentnote")
@@ -13,18 +14,7 @@ ROLE_PERMISSIONS = {
 }
 
 
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("agenda")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLE_PERMISSIONS.items():
-        for group in Group.objects.filter(name=name):
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label="agenda", codename__in=codenames)
-            )
+grant = granting(ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
