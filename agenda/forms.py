@@ -376,3 +376,81 @@ class FloorActionForm(forms.Form):
         if data["action"] == LiveEvent.Kind.MOVE:
             fields["position"] = data["position"]
         return floor.act(self.meeting, data["action"], data["item"], by=by, at=at, **fields)
+
+
+# The agenda editor's own fields: the meeting's header and what to read the agenda from.
+EDITOR_TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
+EDITOR_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+
+
+class AgendaHeaderForm(forms.Form):
+    """The meeting's title, start, end and concept note, above the agenda editor's table.
+
+    Read and shown in the meeting's zone (the view holds it as the current zone).
+    """
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    starts_at = forms.SplitDateTimeField(
+        label=_("Start"),
+        input_date_formats=EDITOR_DATE_FORMATS,
+        input_time_formats=EDITOR_TIME_FORMATS,
+        widget=forms.SplitDateTimeWidget(
+            date_format="%Y-%m-%d", time_format="%H:%M", date_attrs={"size": 10}, time_attrs={"size": 5}
+        ),
+    )
+    ends_at = forms.SplitDateTimeField(
+        label=_("End"),
+        input_date_formats=EDITOR_DATE_FORMATS,
+        input_time_formats=EDITOR_TIME_FORMATS,
+        widget=forms.SplitDateTimeWidget(
+            date_format="%Y-%m-%d", time_format="%H:%M", date_attrs={"size": 10}, time_attrs={"size": 5}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in Meeting.CONCEPT_NOTE_SECTIONS:
+            self.fields[name] = forms.CharField(
+                label=Meeting._meta.get_field(name).verbose_name.capitalize(),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+    @property
+    def sections(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in Meeting.CONCEPT_NOTE_SECTIONS}
+
+
+class ConceptNoteForm(forms.Form):
+    """What the agenda editor reads an agenda from: a pasted table, or the concept note as .docx."""
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    pasted = forms.CharField(
+        label=_("Paste the agenda table"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Copied from Word, LibreOffice or Google Docs: the table, or tab-separated text."),
+    )
+    # The clipboard's HTML table, put here by the page's script when a table is pasted.
+    pasted_html = forms.CharField(required=False, widget=forms.HiddenInput)
+    concept_note = forms.FileField(
+        label=_("or upload the concept note (.docx)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx"}),
+    )
+
+    def clean_concept_note(self):
+        upload = self.cleaned_data.get("concept_note")
+        if upload and not upload.name.lower().endswith(".docx"):
+            raise ValidationError(_("Upload the concept note as a Word document (.docx)."), code="not_docx")
+        if upload and upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        given = cleaned.get("pasted") or cleaned.get("pasted_html") or cleaned.get("concept_note")
+        if not given and not self.errors:
+            raise ValidationError(_("Paste the agenda's table or choose the concept note's file."))
+        return cleaned

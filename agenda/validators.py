@@ -91,8 +91,8 @@ def containment_errors(
     return errors
 
 
-def overlap_messages(items: Sequence[AgendaItem], time_zone: str) -> list[str]:
-    """Return a message for each pair of timed siblings that overlap.
+def overlaps(items: Sequence[AgendaItem], time_zone: str) -> list[tuple[AgendaItem, AgendaItem, str]]:
+    """Return (earlier, later, message) for each pair of timed siblings that overlap.
 
     Items marked as parallel may overlap anything: that is what they are for;
     a cancelled item no longer holds its slot.
@@ -101,26 +101,24 @@ def overlap_messages(items: Sequence[AgendaItem], time_zone: str) -> list[str]:
         (item for item in items if item.starts_at and item.ends_at and not item.is_cancelled),
         key=lambda item: (item.starts_at, item.ends_at),
     )
-    messages = []
+    found = []
     for index, first in enumerate(timed):
         for second in timed[index + 1 :]:
             if second.starts_at >= first.ends_at:
                 break
             if first.is_parallel or second.is_parallel:
                 continue
-            messages.append(
-                _(
-                    "“%(second)s” (%(second_span)s) overlaps “%(first)s” (%(first_span)s). "
-                    "Change the times, or mark one of them as parallel."
-                )
-                % {
-                    "first": first.title,
-                    "first_span": item_span(first, time_zone),
-                    "second": second.title,
-                    "second_span": item_span(second, time_zone),
-                }
-            )
-    return messages
+            message = _(
+                "“%(second)s” (%(second_span)s) overlaps “%(first)s” (%(first_span)s). "
+                "Change the times, or mark one of them as parallel."
+            ) % {
+                "first": first.title,
+                "first_span": item_span(first, time_zone),
+                "second": second.title,
+                "second_span": item_span(second, time_zone),
+            }
+            found.append((first, second, message))
+    return found
 
 
 def item_span(item: AgendaItem, time_zone: str) -> str:

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,10 +17,12 @@ from .. import outcomes, scheduling
 from ..forms import DuplicateMeetingForm, MeetingForm
 from ..models import Meeting, MeetingDocument
 from ..zones import time_zone_choices
+from .agenda_editor import agenda_editor_view
 from .common import (
     HTTPS_URLS,
     MeetingBoundAdmin,
     action_page,
+    action_url,
     label_times,
     local_span,
     zone_for_editing,
@@ -38,7 +40,16 @@ class DocumentInline(admin.TabularInline):
 @admin.register(Meeting)
 class MeetingAdmin(MeetingBoundAdmin):
     form = MeetingForm
-    list_display = ["title", "local_date", "local_time", "modality", "status", "topic_count", "view_link"]
+    list_display = [
+        "title",
+        "local_date",
+        "local_time",
+        "modality",
+        "status",
+        "topic_count",
+        "agenda_link",
+        "view_link",
+    ]
     list_filter = ["status", "modality", "conferences", "starts_at"]
     search_fields = ["title_es", "title_en", "title_pt", "slug", "venue"]
     date_hierarchy = "starts_at"
@@ -96,6 +107,21 @@ class MeetingAdmin(MeetingBoundAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(topics=Count("agenda_items", distinct=True))
 
+    def get_urls(self):
+        def editor(request, pk):
+            return agenda_editor_view(self, request, pk)
+
+        return [action_url(self, "<int:pk>/agenda/", editor, "agenda_meeting_agenda"), *super().get_urls()]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # A new meeting's next step is its agenda: "Save" opens the agenda editor.
+        if "_continue" in request.POST or "_addanother" in request.POST or "_popup" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request, gettext("The meeting was created: now enter its agenda."), messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:agenda_meeting_agenda", args=[obj.pk]))
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "time_zone":
             return forms.ChoiceField(
@@ -143,6 +169,14 @@ class MeetingAdmin(MeetingBoundAdmin):
     @admin.display(description=_("items"), ordering="topics")
     def topic_count(self, meeting: Meeting) -> int:
         return meeting.topics
+
+    @admin.display(description=_("agenda"))
+    def agenda_link(self, meeting: Meeting) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:agenda_meeting_agenda", args=[meeting.pk]),
+            gettext("Edit the agenda"),
+        )
 
     @admin.display(description=_("public page"))
     def view_link(self, meeting: Meeting) -> str:

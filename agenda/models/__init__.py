@@ -6,11 +6,13 @@ from .live import LiveEvent
 from .meetings import (
     AgendaItem,
     AgendaParticipant,
+    AgendaProblem,
     CalendarVersioned,
     Meeting,
     MeetingQuerySet,
     agenda_problems,
     check_agenda,
+    find_agenda_problems,
     load_agendas,
     to_roman,
 )
@@ -22,6 +24,7 @@ from .registrations import MeetingDocument, Registration
 __all__ = [
     "AgendaItem",
     "AgendaParticipant",
+    "AgendaProblem",
     "CalendarVersioned",
     "ChangeBatch",
     "Commitment",
@@ -45,6 +48,7 @@ __all__ = [
     "StaffProfile",
     "agenda_problems",
     "check_agenda",
+    "find_agenda_problems",
     "load_agendas",
     "to_roman",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -585,22 +586,50 @@ class AgendaItem(EditVersioned, CalendarVersioned):
         raise_if_errors(errors)
 
 
+@dataclass(frozen=True)
+class AgendaProblem:
+    """One thing wrong with a proposed agenda: the rows it is about (the first is the one at fault)."""
+
+    items: tuple[AgendaItem, ...]
+    message: str
+
+    def __str__(self) -> str:
+        return f"«{self.items[0].title}»: {self.message}" if self.items and self.names_row else self.message
+
+    # An overlap's message names both rows itself; a row's own rule is said after the row's title.
+    names_row: bool = True
+
+
 def agenda_problems(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
     """Return what is wrong with `items` as the whole agenda of `meeting`, in the secretariat's words.
 
     `items` is the agenda as it would be after a write: every row of the
     meeting, unsaved changes in place of the stored values, deleted rows left
-    out. Every path that writes agenda rows (the admin's forms, shifting,
-    importing, publishing) calls this before it saves, so a rule between rows
-    is written once: each row's own rules (`AgendaItem.clean()`, judged here
-    against the meeting as it would be), sub-items inside their topic, no
-    overlapping siblings, and, for a published meeting, an agenda that is
-    there and whose presidencies resolve on its date.
+    out. Every path that writes agenda rows (the admin's forms, the agenda
+    editor, shifting, importing, publishing) calls this before it saves, so a
+    rule between rows is written once: each row's own rules
+    (`AgendaItem.clean()`, judged here against the meeting as it would be),
+    sub-items inside their topic, no overlapping siblings, and, for a
+    published meeting, an agenda that is there and whose presidencies resolve
+    on its date.
+    """
+    return [str(problem) for problem in find_agenda_problems(meeting, items)]
+
+
+def find_agenda_problems(
+    meeting: Meeting, items: Sequence[AgendaItem], *, stored_presidencies: bool = True
+) -> list[AgendaProblem]:
+    """`agenda_problems()`, each problem with the rows it concerns (the agenda editor marks them).
+
+    Without `stored_presidencies` the presidencies of the stored participants are
+    not judged: the caller proposes other participants and judges those itself.
     """
     if not items:
-        return [gettext("it has no items.")] if meeting.status == Meeting.Status.PUBLISHED else []
+        if meeting.status == Meeting.Status.PUBLISHED:
+            return [AgendaProblem((), gettext("it has no items."))]
+        return []
     by_id = {item.pk: item for item in items if item.pk}
-    problems: list[str] = []
+    problems: list[AgendaProblem] = []
     siblings: dict[int | None, list[AgendaItem]] = {}
     for item in items:
         item.meeting = meeting
@@ -613,7 +642,7 @@ def agenda_problems(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
                 validators.validate_calendar_year(getattr(item, field))
             item.clean()
         except ValidationError as error:
-            problems.extend(f"«{item.title}»: {message}" for message in error.messages)
+            problems.extend(AgendaProblem((item,), message) for message in error.messages)
             continue
         if topic is not None and item.starts_at and topic.starts_at and topic.ends_at:
             outside = validators.containment_errors(
@@ -623,10 +652,13 @@ def agenda_problems(meeting: Meeting, items: Sequence[AgendaItem]) -> list[str]:
                 gettext("its topic “%(topic)s”") % {"topic": topic.title},
                 meeting.time_zone,
             )
-            problems.extend(f"«{item.title}»: {message}" for message in outside.values())
+            problems.extend(AgendaProblem((item, topic), message) for message in outside.values())
     for group in siblings.values():
-        problems.extend(validators.overlap_messages(group, meeting.time_zone))
-    if meeting.pk and meeting.status == Meeting.Status.PUBLISHED:
+        problems.extend(
+            AgendaProblem((later, earlier), message, names_row=False)
+            for earlier, later, message in validators.overlaps(group, meeting.time_zone)
+        )
+    if stored_presidencies and meeting.pk and meeting.status == Meeting.Status.PUBLISHED:
         problems.extend(unresolved_presidencies(meeting))
     return problems
 
@@ -644,7 +676,7 @@ def check_agenda(meeting: Meeting, items: Sequence[AgendaItem]) -> None:
         raise ValidationError(problems, code="invalid_agenda")
 
 
-def unresolved_presidencies(meeting: Meeting) -> list[str]:
+def unresolved_presidencies(meeting: Meeting) -> list[AgendaProblem]:
     """Return a problem for each "PPT …" role whose conference no country presides on the meeting's date."""
     held = set(Presidency.objects.on(meeting.local_date).values_list("conference_id", flat=True))
     unresolved = (
@@ -653,9 +685,11 @@ def unresolved_presidencies(meeting: Meeting) -> list[str]:
         .select_related("item", "presidency_of")
     )
     return [
-        f"«{participant.item.title}»: "
-        + gettext("no country holds the pro-tempore presidency of %(conference)s on %(day)s.")
-        % {"conference": participant.presidency_of.acronym, "day": meeting.local_date.isoformat()}
+        AgendaProblem(
+            (participant.item,),
+            gettext("no country holds the pro-tempore presidency of %(conference)s on %(day)s.")
+            % {"conference": participant.presidency_of.acronym, "day": meeting.local_date.isoformat()},
+        )
         for participant in unresolved
     ]
 
