@@ -1,4 +1,4 @@
-"""Reading a concept note: its agenda table (pasted as HTML or tab-separated text, or in a .docx), its sections.
+"""Reading a concept note: its agenda table (pasted as HTML or tab-separated text, or in a .docx), sections.
 
 A concept note's agenda is a table of three columns: Horario (GMT-6) | Actividad |
 Participantes. Rows with a time slot are topics and the bulleted rows under them
@@ -366,6 +366,9 @@ class _TableParser(HTMLParser):
         self.text: list[str] = []
         self.in_list_item = 0
         self.bullet_class = False
+        # Columns still covered by a cell merged down from a row above: column -> rows left.
+        self.spans: dict[int, int] = {}
+        self.span = 1
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -378,8 +381,11 @@ class _TableParser(HTMLParser):
         elif tag == "tr":
             self.row = []
         elif tag in ("td", "th") and self.row is not None:
+            self.skip_spanned()
             self.cell = []
             self.text = []
+            rowspan = attrs.get("rowspan") or "1"
+            self.span = int(rowspan) if rowspan.isdigit() else 1
         elif tag in self.BREAKS and self.cell is not None:
             self.flush()
             if tag == "li":
@@ -394,15 +400,30 @@ class _TableParser(HTMLParser):
             return
         elif tag in ("td", "th") and self.cell is not None and self.row is not None:
             self.flush()
+            if self.span > 1:
+                self.spans[len(self.row)] = self.span - 1
             self.row.append(self.cell)
             self.cell = None
         elif tag == "tr" and self.row is not None:
+            self.skip_spanned(to_end=True)
             self.tables[-1].append(self.row)
             self.row = None
         elif tag in self.BREAKS and self.cell is not None:
             self.flush()
             if tag == "li":
                 self.in_list_item -= 1
+
+    def skip_spanned(self, *, to_end: bool = False) -> None:
+        """Put an empty cell where a cell from above reaches down into this row."""
+        while self.spans.get(len(self.row)) or (to_end and any(col >= len(self.row) for col in self.spans)):
+            column = len(self.row)
+            if self.spans.get(column):
+                self.spans[column] -= 1
+                if not self.spans[column]:
+                    del self.spans[column]
+            self.row.append([])
+            if to_end and not any(col >= len(self.row) for col in self.spans):
+                break
 
     def handle_data(self, data):
         if self.cell is not None and self.depth == 1:
