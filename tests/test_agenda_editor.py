@@ -3,13 +3,14 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 
-from agenda.models import AgendaItem, Meeting
+from agenda.models import AgendaItem, AgendaParticipant, Meeting
 
 from . import concept_note_docx
 from .agenda_shapes import agenda_shape, form_fields
-from .factories import MeetingFactory
+from .factories import MeetingFactory, OrganisationFactory, meeting_with_topics
 
 SEED_NOTE = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_76b324cd6c8e24c4.txt"
 
@@ -68,7 +69,9 @@ def test_uploaded_seed_docx_reads_the_agenda_title_date_and_six_sections(
     secretariat_client, seed_meeting, tmp_path
 ):
     meeting = new_meeting_like(
-        seed_meeting, starts_at=datetime(2022, 6, 7, 15, tzinfo=UTC), ends_at=datetime(2022, 6, 7, 17, tzinfo=UTC)
+        seed_meeting,
+        starts_at=datetime(2022, 6, 7, 15, tzinfo=UTC),
+        ends_at=datetime(2022, 6, 7, 17, tzinfo=UTC),
     )
     with open(concept_note_docx.seed_docx(tmp_path / "nota.docx"), "rb") as upload:
         _, fields = read_into(secretariat_client, meeting, concept_note=upload)
@@ -158,7 +161,14 @@ def test_table_pasted_from_word_reads_merged_cells_and_bullets(secretariat_clien
         ("sub", 2, "Palabras de la presidencia", None, None, [("speaker", "PPT CRM")]),
         ("topic", 2, "TEMA 1. Diálogo", "2022-05-31 09:15", "2022-05-31 10:00", []),
         ("sub", 1, "Comentarios países", None, None, [("moderator", "PPT CSM")]),
-        ("topic", 3, "Cierre", "2022-05-31 10:00", "2022-05-31 10:15", [("host", "SE CRM"), ("host", "ST CSM")]),
+        (
+            "topic",
+            3,
+            "Cierre",
+            "2022-05-31 10:00",
+            "2022-05-31 10:15",
+            [("host", "SE CRM"), ("host", "ST CSM")],
+        ),
     ]
 
 
@@ -176,3 +186,210 @@ def test_cells_that_cannot_be_read_are_marked_before_anything_is_saved(secretari
     assert "«casi las diez» no es un horario" in text.replace("“", "«").replace("”", "»")
     assert "Nadie se llama «Delegación de Atlántida»" in text.replace("“", "«").replace("”", "»")
     assert AgendaItem.objects.filter(meeting=meeting).count() == 0
+
+
+def open_editor(client, meeting) -> dict[str, str]:
+    return form_fields(client.get(editor_url(meeting)).content.decode())
+
+
+def row_named(fields: dict[str, str], title: str) -> str:
+    """The prefix ("row-3") of the row whose activity starts with `title`."""
+    return next(
+        name[: -len("-title")]
+        for name, value in fields.items()
+        if name.endswith("-title") and value.startswith(title)
+    )
+
+
+def test_a_mistake_of_each_kind_is_shown_at_its_row_and_in_the_summary_and_nothing_is_saved(
+    secretariat_client, seed_meeting
+):
+    from agenda.models import Presidency
+
+    before = agenda_shape(seed_meeting)
+    # Nobody holds the CSM's presidency on the meeting's date any more.
+    Presidency.objects.filter(conference__acronym="CSM").delete()
+    fields = open_editor(secretariat_client, seed_meeting)
+    cierre, tema_2, comentarios, intercambio = (
+        row_named(fields, title) for title in ("Cierre", "TEMA 2", "Comentarios", "Intercambio")
+    )
+    typed = {
+        f"{cierre}-time": "09:45 – 11:00",  # overlaps TEMA 1
+        f"{comentarios}-time": "10:00 – 10:15",  # a sub-item outside its topic, TEMA 1 (09:15 – 10:00)
+        f"{tema_2}-time": "",  # a topic without its time
+    }
+    answer = post_editor(secretariat_client, seed_meeting, {**fields, **typed}, action="save")
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    shown = form_fields(page)
+    for name, value in typed.items():
+        assert shown[name] == value
+    summary = page[
+        page.index('id="editor-summary"') : page.index("</div>", page.index('id="editor-summary"'))
+    ]
+    assert f'href="#{cierre}"' in summary and "se superpone con" in summary
+    assert (
+        f'href="#{comentarios}"' in summary
+        and "«Comentarios países CRM-CSM»: Termina después de su tema" in summary
+    )
+    assert f'href="#{tema_2}"' in summary and "Un tema necesita su horario" in summary
+    assert f'href="#{intercambio}"' in summary and "Nadie ejerce la PPT CSM" in summary
+    # One message per cause: a topic without a time is not also told it lacks a start and an end.
+    assert "Un tema necesita una hora de inicio" not in page
+    for prefix in (cierre, comentarios, tema_2, intercambio):
+        assert f'data-for="{prefix}"' in page
+    assert agenda_shape(seed_meeting) == before
+
+
+def test_a_save_on_an_agenda_someone_changed_since_is_refused_with_what_changed(
+    secretariat_client, seed_meeting, client
+):
+    first = open_editor(secretariat_client, seed_meeting)
+    second = dict(first)
+    apertura = row_named(first, "Apertura")
+    first[f"{apertura}-title"] = "Apertura oficial"
+    assert post_editor(secretariat_client, seed_meeting, first, action="save").status_code == 302
+    cierre = row_named(second, "Cierre")
+    second[f"{cierre}-title"] = "Clausura"
+    refused = post_editor(secretariat_client, seed_meeting, second, action="save")
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert "Alguien guardó esta agenda después de que usted la abrió" in text
+    assert "«Apertura oficial» fue modificado por secretaria" in text
+    assert "Actividad [es]: “Apertura” → “Apertura oficial”" in text
+    assert form_fields(text)[f"{cierre}-title"] == "Clausura"
+    assert AgendaItem.objects.filter(title_es="Clausura").count() == 0
+    # Saving again applies the table as it stands on top, knowingly, as a stale save on any admin form does.
+    again = form_fields(text)
+    again[f"{apertura}-title"] = "Apertura oficial"
+    assert post_editor(secretariat_client, seed_meeting, again, action="save").status_code == 302
+    assert AgendaItem.objects.filter(title_es__in=["Clausura", "Apertura oficial"]).count() == 2
+
+
+def test_saving_unchanged_rows_writes_nothing(secretariat_client, seed_meeting):
+    versions = dict(AgendaItem.objects.values_list("pk", "version"))
+    fields = open_editor(secretariat_client, seed_meeting)
+    assert post_editor(secretariat_client, seed_meeting, fields, action="save").status_code == 302
+    assert dict(AgendaItem.objects.values_list("pk", "version")) == versions
+
+
+def test_a_minor_correction_is_kept_in_the_history_but_not_in_the_public_changelog(
+    secretariat_client, seed_meeting
+):
+    from agenda import history
+
+    fields = open_editor(secretariat_client, seed_meeting)
+    apertura = row_named(fields, "Apertura")
+    fields[f"{apertura}-title"] = "Apertura."
+    answer = post_editor(secretariat_client, seed_meeting, fields, action="save", minor_change="on")
+    assert answer.status_code == 302
+    item = AgendaItem.objects.get(title_es="Apertura.")
+    assert item.history.first().history_change_reason == history.MINOR
+    assert item.history.first().history_user.username == "secretaria"
+    changes = history.load_changes([seed_meeting])[seed_meeting.pk]
+    assert not any("Apertura." in change.text for change in changes)
+
+
+def test_a_new_organisation_is_created_in_its_row(secretariat_client, seed_meeting):
+    from agenda.models import Organisation
+
+    fields = open_editor(secretariat_client, seed_meeting)
+    bienvenida = row_named(fields, "Bienvenida")
+    fields[f"{bienvenida}-participants"] = "Red Jesuita con Migrantes"
+    refused = post_editor(secretariat_client, seed_meeting, fields, action="save")
+    fields = form_fields(refused.content.decode())
+    assert fields[f"{bienvenida}-new_kind"] == ""
+    fields[f"{bienvenida}-new_kind"] = "civil_society"
+    assert post_editor(secretariat_client, seed_meeting, fields, action="save").status_code == 302
+    created = Organisation.objects.get(name="Red Jesuita con Migrantes")
+    assert created.kind == Organisation.Kind.CIVIL_SOCIETY
+    item = AgendaItem.objects.get(title_es="Bienvenida")
+    assert [(p.role, p.organisation) for p in item.participants.all()] == [("presenter", created)]
+
+
+def test_without_script_the_row_buttons_add_and_move_rows_without_saving(secretariat_client, seed_meeting):
+    fields = open_editor(secretariat_client, seed_meeting)
+    answer = post_editor(secretariat_client, seed_meeting, fields, action="insert-sub-0")
+    shown = form_fields(answer.content.decode())
+    assert (shown["row-1-kind"], shown["row-1-title"], shown["row-2-title"]) == (
+        "sub",
+        "",
+        "Introducción a la sesión",
+    )
+    moved = form_fields(
+        post_editor(secretariat_client, seed_meeting, fields, action="down-1").content.decode()
+    )
+    assert (moved["row-1-title"], moved["row-2-title"]) == ("Bienvenida", "Introducción a la sesión")
+    assert AgendaItem.objects.get(title_es="Bienvenida").position == 2
+
+
+def test_a_published_topic_is_cancelled_not_deleted_and_a_draft_one_is_deleted(
+    secretariat_client, seed_meeting
+):
+    fields = open_editor(secretariat_client, seed_meeting)
+    tema_1 = row_named(fields, "TEMA 1")
+    refused = post_editor(
+        secretariat_client, seed_meeting, {**fields, f"{tema_1}-delete": "on"}, action="save"
+    )
+    assert "cancélelo en lugar de borrarlo" in refused.content.decode()
+    assert (
+        post_editor(
+            secretariat_client, seed_meeting, {**fields, f"{tema_1}-cancelled": "on"}, action="save"
+        ).status_code
+        == 302
+    )
+    assert AgendaItem.objects.get(title_es__startswith="TEMA 1").is_cancelled
+    Meeting.objects.filter(pk=seed_meeting.pk).update(status=Meeting.Status.DRAFT)
+    fields = open_editor(secretariat_client, seed_meeting)
+    tema_1 = row_named(fields, "TEMA 1")
+    assert (
+        post_editor(
+            secretariat_client, seed_meeting, {**fields, f"{tema_1}-delete": "on"}, action="save"
+        ).status_code
+        == 302
+    )
+    # Its sub-items go with it.
+    assert not AgendaItem.objects.filter(title_es__startswith="TEMA 1").exists()
+    assert not AgendaItem.objects.filter(title_es="Comentarios países CRM-CSM").exists()
+
+
+def agenda_of_size(topics: int) -> Meeting:
+    """A meeting of `topics` topics, each with a sub-item and a presenter."""
+    meeting = meeting_with_topics(topics, status=Meeting.Status.DRAFT, conferences=["CRM"])
+    organisation = OrganisationFactory(short_name="OIM")
+    for topic in AgendaItem.objects.filter(meeting=meeting):
+        sub_item = AgendaItem.objects.create(meeting=meeting, parent=topic, title=f"Presentación {topic.pk}")
+        AgendaParticipant.objects.create(item=sub_item, organisation=organisation)
+    return meeting
+
+
+@pytest.mark.parametrize("topics", [2, 30])
+def test_the_editor_page_makes_the_same_queries_whatever_the_agendas_length(
+    secretariat_client, django_assert_num_queries, topics
+):
+    meeting = agenda_of_size(topics)
+    with django_assert_num_queries(13):
+        page = secretariat_client.get(editor_url(meeting))
+    assert (
+        sum(
+            name.endswith("-title") and bool(value)
+            for name, value in form_fields(page.content.decode()).items()
+        )
+        == 2 * topics
+    )
+
+
+def test_a_300_topic_agenda_saves_from_the_editor(secretariat_client):
+    meeting = agenda_of_size(300)
+    fields = open_editor(secretariat_client, meeting)
+    assert len(fields) > 1000  # more than Django's default limit of posted fields
+    fields[f"{row_named(fields, 'Tema 1')}-title"] = "Tema 1, revisado"
+    last = max(
+        (name for name, value in fields.items() if name.endswith("-title") and value),
+        key=lambda name: int(name.split("-")[1]),
+    )
+    fields[last] = "Presentación final"
+    assert post_editor(secretariat_client, meeting, fields, action="save").status_code == 302
+    titles = list(AgendaItem.objects.filter(meeting=meeting).values_list("title_es", flat=True))
+    assert len(titles) == 600
+    assert {"Tema 1, revisado", "Presentación final"} <= set(titles)

@@ -197,14 +197,20 @@ def rearranged(rows: list[EditorRow], action: str) -> list[EditorRow]:
     return rows
 
 
+def summary_line(rows: list[EditorRow], at: int | None, message: str) -> dict:
+    """A problem as the summary lists it: linked to its row, and naming it unless the message does."""
+    if at is None or at >= len(rows):
+        return {"message": message, "anchor": ""}
+    row = rows[at]
+    named = not row.title or f"“{row.title}”" in message
+    return {"message": message if named else f"«{row.title}»: {message}", "anchor": row.anchor}
+
+
 def render_editor(model_admin, request, meeting, language, rows, header, note_form, state, problems, stale):
     directory = agenda_editor.Directory()
     for index, row in enumerate(rows):
         row.anchor = f"row-{index}"
-    summary = [
-        {"message": message, "anchor": rows[at].anchor if at is not None and at < len(rows) else ""}
-        for at, message in problems
-    ]
+    summary = [summary_line(rows, at, message) for at, message in problems]
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Meeting._meta,
