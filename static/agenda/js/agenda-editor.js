@@ -139,7 +139,8 @@ form.addEventListener("paste", (event) => {
 async function read() {
   const data = new FormData(form);
   data.set("action", "read");
-  const answer = await fetch(form.action || window.location.href, {
+  // Not form.action: the buttons named "action" shadow it.
+  const answer = await fetch(form.getAttribute("action") || window.location.href, {
     method: "POST",
     body: data,
     headers: { "X-Requested-With": "fetch" },
@@ -147,7 +148,11 @@ async function read() {
   });
   const page = new DOMParser().parseFromString(await answer.text(), "text/html");
   const fresh = page.getElementById("agenda-editor");
-  if (!fresh) return;
+  if (!fresh) {
+    // Not the editor (signed out, or the server failed): show what came, as a plain post would.
+    console.error("The agenda could not be read:", answer.status);
+    return;
+  }
   form.innerHTML = fresh.innerHTML;
   form.dataset.readAt = String(Date.now());
   const summary = form.querySelector("#editor-summary");
