@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access, floor, history, live
 from .models import AgendaItem, LiveEvent, Meeting, Registration, check_agenda
-from .scheduling import MAX_SHIFT_MINUTES
+from .scheduling import MAX_SHIFT_MINUTES, suggested_slug
 
 
 class EditVersionForm(forms.ModelForm):
@@ -144,6 +144,15 @@ class MeetingForm(EditVersionForm):
     # The user saving, set by the admin: a meeting must stay one of their conferences'.
     editor = None
 
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" in self.fields and not cleaned.get("slug"):
+            title = cleaned.get("title_es") or cleaned.get("title") or ""
+            start = cleaned.get("starts_at")
+            if title and start:
+                cleaned["slug"] = self.instance.slug = suggested_slug(title, start.year)
+        return cleaned
+
     def clean_conferences(self):
         conferences = self.cleaned_data["conferences"]
         if self.editor is not None and not access.covers(self.editor, conferences):
@@ -230,6 +239,7 @@ class RegistrationImportForm(forms.Form):
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = Meeting.dated_title
 
 
 class DuplicateMeetingForm(forms.Form):

@@ -172,6 +172,56 @@ def duplicate_meeting(meeting: Meeting, *, on: date, title: str | None = None) -
     return copy
 
 
+# Words a meeting's title shares with every other, left out of its suggested address.
+SLUG_STOPWORDS = frozenset(
+    {
+        "de",
+        "del",
+        "la",
+        "las",
+        "el",
+        "los",
+        "y",
+        "e",
+        "entre",
+        "sobre",
+        "para",
+        "en",
+        "a",
+        "the",
+        "of",
+        "and",
+        "on",
+        "for",
+        "between",
+        "das",
+        "dos",
+        "do",
+        "da",
+        "o",
+        "as",
+        "reunion",
+        "meeting",
+        "conferencia",
+        "conference",
+        "regional",
+        "suramericana",
+        "migracion",
+        "migraciones",
+        "migration",
+    }
+)
+
+
+def suggested_slug(title: str, year: int) -> str:
+    """A short, unused address for a meeting: "III Reunión Plenaria entre la Conferencia Regional
+    sobre Migración (CRM) y…" becomes "iii-plenaria-crm-csm-2022"."""
+    words = [slugify(word) for word in title.replace("–", " ").replace("-", " ").split()]
+    kept = [word for word in words if word and word not in SLUG_STOPWORDS]
+    base = "-".join([*kept[:5], str(year)])[:60].strip("-") or f"reunion-{year}"
+    return unique_slug(base)
+
+
 def unique_slug(base: str) -> str:
     slug, number = base, 2
     while Meeting.objects.filter(slug=slug).exists():

@@ -5,8 +5,12 @@ from html.parser import HTMLParser
 from agenda.models import Meeting
 
 
+# A moment as the meeting's zone reads it, with its offset: two agendas in different zones differ.
+MOMENT = "%Y-%m-%d %H:%M %z"
+
+
 def agenda_shape(meeting: Meeting) -> list[tuple]:
-    """(topic or sub-item, position, title, local start, local end, [(role, who)]) per row, in order."""
+    """(topic or sub-item, position, title, start, end, [(role, who)]) per row, in order."""
     shape = []
     for topic in Meeting.objects.get(pk=meeting.pk).agenda():
         for item in [topic, *topic.children]:
@@ -15,8 +19,8 @@ def agenda_shape(meeting: Meeting) -> list[tuple]:
                     "topic" if item.is_topic else "sub",
                     item.position,
                     item.title_es,
-                    item.local_starts_at.strftime("%Y-%m-%d %H:%M") if item.starts_at else None,
-                    item.local_ends_at.strftime("%Y-%m-%d %H:%M") if item.ends_at else None,
+                    item.local_starts_at.strftime(MOMENT) if item.starts_at else None,
+                    item.local_ends_at.strftime(MOMENT) if item.ends_at else None,
                     [(p.role, p.label) for p in item.participants.all()],
                 )
             )

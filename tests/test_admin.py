@@ -85,11 +85,12 @@ def test_meeting_form_shows_times_in_the_meetings_zone_with_its_offset(secretari
     page = secretariat_client.get(
         reverse("admin:agenda_meeting_change", args=[seed_meeting.pk])
     ).content.decode()
-    assert 'name="starts_at_1" value="09:00:00"' in page
-    assert 'name="ends_at_1" value="11:00:00"' in page
+    # To the minute, as the concept notes write times.
+    assert 'name="starts_at_1" value="09:00"' in page
+    assert 'name="ends_at_1" value="11:00"' in page
     assert "Inicio (GMT-6)" in page
     # TEMA 2's row in the inline: 10:00–10:45 GMT-6, stored as 16:00–16:45 UTC.
-    assert 'value="10:00:00"' in page and 'value="10:45:00"' in page
+    assert 'value="10:00"' in page and 'value="10:45"' in page
     assert "Desplazar este punto y los siguientes…" in page
 
 
@@ -366,3 +367,73 @@ def test_a_meeting_of_two_hundred_topics_saves_from_its_page(secretariat_client,
     )
     assert response.status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).title_es == "Larga"
+
+
+def test_saving_a_sub_item_returns_to_its_topic(secretariat_client, seed_meeting):
+    from .admin_posts import item_post
+
+    sub_item = AgendaItem.objects.get(title_es="Bienvenida")
+    answer = secretariat_client.post(
+        reverse("admin:agenda_agendaitem_change", args=[sub_item.pk]),
+        item_post(sub_item, title_es="Bienvenida."),
+    )
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("admin:agenda_agendaitem_change", args=[sub_item.parent_id])
+
+
+def test_meetings_are_offered_and_listed_with_their_date_and_status(secretariat_client, seed_meeting):
+    from agenda.scheduling import duplicate_meeting
+
+    copy = duplicate_meeting(seed_meeting, on=datetime(2023, 5, 30).date())
+    copy.title_es = seed_meeting.title_es
+    copy.save()
+    title = html.escape(seed_meeting.title)
+    add_item = secretariat_client.get(reverse("admin:agenda_agendaitem_add")).content.decode()
+    assert f">{title} · 31/05/2022 · Publicada</option>" in add_item
+    assert f">{title} · 30/05/2023 · Borrador</option>" in add_item
+    items = secretariat_client.get(reverse("admin:agenda_agendaitem_changelist")).content.decode()
+    assert f"{title} · 30/05/2023 · Borrador" in items
+    assert f"{title} · 31/05/2022 · Publicada" in items
+
+
+def test_a_new_meetings_zone_is_its_conferences_usual_one_with_member_countries_first(
+    seed_meeting, secretariat_client
+):
+    page = secretariat_client.get(reverse("admin:agenda_meeting_add")).content.decode()
+    zone_select = page[
+        page.index('name="time_zone"') : page.index("</select>", page.index('name="time_zone"'))
+    ]
+    assert '<option value="America/Costa_Rica" selected>' in zone_select
+    groups = re.findall(r'<optgroup label="([^"]+)"', zone_select)
+    # The 23 member countries, by name, before every other zone.
+    assert groups[:3] == ["Argentina", "Belice", "Bolivia"] and len(groups) == 24
+    assert "America/Abidjan" not in zone_select[: zone_select.index('label="…"')]
+
+
+def test_a_meeting_saved_without_a_slug_gets_a_short_one(secretariat_client, seed_meeting):
+    conferences = [str(pk) for pk in seed_meeting.conferences.values_list("pk", flat=True)]
+    answer = secretariat_client.post(
+        reverse("admin:agenda_meeting_add"),
+        {
+            "title_es": "IV Reunión Plenaria entre la Conferencia Regional sobre Migración (CRM) y la "
+            "Conferencia Suramericana sobre Migraciones (CSM)",
+            "slug": "",
+            "status": "draft",
+            "conferences": conferences,
+            "time_zone": "America/Costa_Rica",
+            "starts_at_0": "30/05/2023",
+            "starts_at_1": "09:00",
+            "ends_at_0": "30/05/2023",
+            "ends_at_1": "11:00",
+            "modality": "virtual",
+            "video_call_platform": "Zoom",
+            "join_link_visibility": "registered",
+            **management_form("agenda_items", 0, 0),
+            **management_form("documents", 0, 0),
+        },
+    )
+    assert answer.status_code == 302
+    meeting = Meeting.objects.get(title_es__startswith="IV Reunión")
+    assert meeting.slug == "iv-plenaria-crm-csm-2023"
+    # "Save" on a new meeting opens its agenda editor.
+    assert answer["Location"] == reverse("admin:agenda_meeting_agenda", args=[meeting.pk])

@@ -127,10 +127,10 @@ def test_two_day_docx_places_each_day_and_the_editor_shows_a_row_per_day(
     assert post_editor(secretariat_client, meeting, fields, action="save").status_code == 302
     shape = agenda_shape(meeting)
     assert [(row[2], row[3], row[4]) for row in shape if row[0] == "topic"] == [
-        ("Apertura", "2022-05-31 09:00", "2022-05-31 09:30"),
-        ("TEMA 1. Flujos migratorios", "2022-05-31 09:30", "2022-05-31 11:00"),
-        ("TEMA 2. Agenda Regional Migratoria", "2022-06-01 09:00", "2022-06-01 10:30"),
-        ("Cierre y Conclusiones", "2022-06-01 10:30", "2022-06-01 11:00"),
+        ("Apertura", "2022-05-31 09:00 -0600", "2022-05-31 09:30 -0600"),
+        ("TEMA 1. Flujos migratorios", "2022-05-31 09:30 -0600", "2022-05-31 11:00 -0600"),
+        ("TEMA 2. Agenda Regional Migratoria", "2022-06-01 09:00 -0600", "2022-06-01 10:30 -0600"),
+        ("Cierre y Conclusiones", "2022-06-01 10:30 -0600", "2022-06-01 11:00 -0600"),
     ]
     shown = form_fields(secretariat_client.get(editor_url(meeting)).content.decode())
     days = [value for name, value in shown.items() if name.endswith("-day") and value]
@@ -156,17 +156,17 @@ def test_table_pasted_from_word_reads_merged_cells_and_bullets(secretariat_clien
     _, fields = read_into(secretariat_client, meeting, pasted="9:00 Apertura …", pasted_html=WORD_CLIPBOARD)
     assert post_editor(secretariat_client, meeting, fields, action="save").status_code == 302
     assert agenda_shape(meeting) == [
-        ("topic", 1, "Apertura", "2022-05-31 09:00", "2022-05-31 09:15", []),
+        ("topic", 1, "Apertura", "2022-05-31 09:00 -0600", "2022-05-31 09:15 -0600", []),
         ("sub", 1, "Bienvenida", None, None, [("host", "SE CRM"), ("host", "ST CSM")]),
         ("sub", 2, "Palabras de la presidencia", None, None, [("speaker", "PPT CRM")]),
-        ("topic", 2, "TEMA 1. Diálogo", "2022-05-31 09:15", "2022-05-31 10:00", []),
+        ("topic", 2, "TEMA 1. Diálogo", "2022-05-31 09:15 -0600", "2022-05-31 10:00 -0600", []),
         ("sub", 1, "Comentarios países", None, None, [("moderator", "PPT CSM")]),
         (
             "topic",
             3,
             "Cierre",
-            "2022-05-31 10:00",
-            "2022-05-31 10:15",
+            "2022-05-31 10:00 -0600",
+            "2022-05-31 10:15 -0600",
             [("host", "SE CRM"), ("host", "ST CSM")],
         ),
     ]

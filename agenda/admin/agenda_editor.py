@@ -202,7 +202,7 @@ def summary_line(rows: list[EditorRow], at: int | None, message: str) -> dict:
     if at is None or at >= len(rows):
         return {"message": message, "anchor": ""}
     row = rows[at]
-    named = not row.title or f"“{row.title}”" in message
+    named = not row.title or any(f"{left}{row.title}{right}" in message for left, right in ("“”", "«»"))
     return {"message": message if named else f"«{row.title}»: {message}", "anchor": row.anchor}
 
 
@@ -210,7 +210,9 @@ def render_editor(model_admin, request, meeting, language, rows, header, note_fo
     directory = agenda_editor.Directory()
     for index, row in enumerate(rows):
         row.anchor = f"row-{index}"
-    summary = [summary_line(rows, at, message) for at, message in problems]
+    # In the table's order: what concerns the whole meeting first, then row by row.
+    ordered = sorted(problems, key=lambda problem: -1 if problem[0] is None else problem[0])
+    summary = [summary_line(rows, at, message) for at, message in ordered]
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": Meeting._meta,

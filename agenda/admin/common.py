@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,12 +25,37 @@ from ..models import (
 from ..zones import gmt_label_at, is_time_zone, time_span
 
 
+def meeting_label(meeting: Meeting) -> str:
+    return meeting.dated_title()
+
+
+class MeetingListFilter(admin.RelatedOnlyFieldListFilter):
+    """Filter by meeting, each named with its date and status."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = dict(super().field_choices(field, request, model_admin))
+        meetings = Meeting.objects.filter(pk__in=choices).order_by("-starts_at")
+        return [(meeting.pk, meeting_label(meeting)) for meeting in meetings]
+
+
+class MinuteSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time boxes, the time as the concept notes write it: 09:00, not 09:00:00."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[1].format = "%H:%M"
+
+
 def local_span(item: AgendaItem | Meeting, time_zone: str) -> str:
     return time_span(item.starts_at, item.ends_at, time_zone) if item.starts_at else "—"
 
 
-# A link typed without its scheme ("zoom.us/j/…") is taken as https, as Django 6 will.
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+# A link typed without its scheme ("zoom.us/j/…") is taken as https, as Django 6 will;
+# times show to the minute.
+FIELD_WIDGETS = {
+    models.URLField: {"assume_scheme": "https"},
+    models.DateTimeField: {"widget": MinuteSplitDateTime},
+}
 
 
 def label_times(form_class, zone_name: str, moment=None) -> None:
@@ -154,6 +180,12 @@ class ConferenceScopedMixin:
         return super().has_view_permission(request, obj) and (
             obj is None or access.works_on(request.user, self.meeting_of(obj))
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.related_model is Meeting and formfield is not None:
+            formfield.label_from_instance = meeting_label
+        return formfield
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (

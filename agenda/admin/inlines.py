@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..forms import AgendaItemForm, AgendaRowsFormSet
 from ..models import AgendaItem, AgendaParticipant, Meeting, SpeakersList
-from .common import label_times, zone_for_editing
+from .common import FIELD_WIDGETS, label_times, zone_for_editing
 
 
 class SpeakersListInline(admin.StackedInline):
@@ -33,6 +33,7 @@ class ParticipantInline(admin.TabularInline):
 class AgendaRowInline(admin.TabularInline):
     model = AgendaItem
     form = AgendaItemForm
+    formfield_overrides = FIELD_WIDGETS
     formset = AgendaRowsFormSet
     extra = 1
     show_change_link = True

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -14,12 +14,15 @@ from .. import access, scheduling
 from ..forms import AgendaItemForm, ShiftForm
 from ..models import AgendaItem, AgendaParticipant, Meeting
 from .common import (
+    FIELD_WIDGETS,
     ConferenceScopedMixin,
     HistoryMixin,
     MeetingBoundAdmin,
+    MeetingListFilter,
     action_page,
     label_times,
     local_span,
+    meeting_label,
     zone_for_editing,
 )
 from .inlines import ParticipantInline, SpeakersListInline, SubItemInline
@@ -29,16 +32,18 @@ from .outcomes import CommitmentInline, ConclusionsInline
 @admin.register(AgendaItem)
 class AgendaItemAdmin(MeetingBoundAdmin):
     form = AgendaItemForm
-    list_display = ["title", "meeting", "time_span", "parent", "is_parallel"]
+    list_display = ["title", "meeting_name", "time_span", "parent", "is_parallel"]
     # Related-only: the filter lists the meetings this user sees, not every draft's title.
     list_filter = [
-        ("meeting", admin.RelatedOnlyFieldListFilter),
+        ("meeting", MeetingListFilter),
         ("parent", admin.EmptyFieldListFilter),
         "is_parallel",
     ]
     list_select_related = ["meeting", "parent"]
     search_fields = ["title_es", "title_en", "title_pt", "description_es", "meeting__title_es"]
-    autocomplete_fields = ["meeting", "reviews"]
+    # The meeting from a list naming each with its date and status (a secretariat has a few dozen).
+    autocomplete_fields = ["reviews"]
+    formfield_overrides = FIELD_WIDGETS
     readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
     actions = ["shift"]
     row_action = "shift"
@@ -104,6 +109,23 @@ class AgendaItemAdmin(MeetingBoundAdmin):
             ).exclude(pk=obj.pk)
         return form
 
+    @admin.display(description=_("meeting"), ordering="meeting__starts_at")
+    def meeting_name(self, item: AgendaItem) -> str:
+        return meeting_label(item.meeting)
+
+    def response_change(self, request, obj, post_url_continue=None):
+        # A sub-item is edited from its topic's page: saving it goes back there, not to every item's list.
+        if obj.parent_id and "_continue" not in request.POST and "_addanother" not in request.POST:
+            self.message_user(request, gettext("“%(item)s” was saved.") % {"item": obj}, messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:agenda_agendaitem_change", args=[obj.parent_id]))
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if obj.parent_id and "_continue" not in request.POST and "_addanother" not in request.POST:
+            self.message_user(request, gettext("“%(item)s” was added.") % {"item": obj}, messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:agenda_agendaitem_change", args=[obj.parent_id]))
+        return super().response_add(request, obj, post_url_continue)
+
     @admin.display(description=_("time"), ordering="starts_at")
     def time_span(self, item: AgendaItem) -> str:
         return local_span(item, item.meeting.time_zone)
@@ -147,7 +169,7 @@ class AgendaItemAdmin(MeetingBoundAdmin):
 @admin.register(AgendaParticipant)
 class AgendaParticipantAdmin(ConferenceScopedMixin, HistoryMixin, admin.ModelAdmin):
     list_display = ["item", "role", "person", "organisation", "presidency_of"]
-    list_filter = ["role", ("item__meeting", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["role", ("item__meeting", MeetingListFilter)]
     list_select_related = ["item", "person", "organisation", "presidency_of"]
     search_fields = ["item__title", "person__name", "organisation__name", "organisation__short_name"]
     autocomplete_fields = ["item", "person", "organisation"]

@@ -9,17 +9,18 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import outcomes, scheduling
+from .. import access, outcomes, scheduling
 from ..forms import DuplicateMeetingForm, MeetingForm
-from ..models import Meeting, MeetingDocument
-from ..zones import time_zone_choices
+from ..models import Country, Meeting, MeetingDocument
+from ..zones import grouped_zone_choices, time_zone_choices
 from .agenda_editor import agenda_editor_view
 from .common import (
-    HTTPS_URLS,
+    FIELD_WIDGETS,
     MeetingBoundAdmin,
     action_page,
     action_url,
@@ -28,6 +29,11 @@ from .common import (
     zone_for_editing,
 )
 from .inlines import TopicRowInline
+
+
+def usual_time_zone(user) -> str:
+    """The zone the user's conferences hold their meetings in most, else the site's default."""
+    return access.their_meetings(user).usual_time_zone() or Meeting._meta.get_field("time_zone").default
 
 
 class DocumentInline(admin.TabularInline):
@@ -53,8 +59,7 @@ class MeetingAdmin(MeetingBoundAdmin):
     list_filter = ["status", "modality", "conferences", "starts_at"]
     search_fields = ["title_es", "title_en", "title_pt", "slug", "venue"]
     date_hierarchy = "starts_at"
-    prepopulated_fields = {"slug": ["title"]}
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = FIELD_WIDGETS
     filter_horizontal = ["organisers"]
     readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
     inlines = [TopicRowInline, DocumentInline]
@@ -124,10 +129,32 @@ class MeetingAdmin(MeetingBoundAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "time_zone":
+            # The member countries' zones first, each labelled with its offset today.
+            countries = tuple(
+                Country.objects.filter(conferences__in=access.conference_ids(request.user))
+                .distinct()
+                .order_by("name")
+                .values_list("code", "name")
+            )
             return forms.ChoiceField(
-                label=db_field.verbose_name, help_text=db_field.help_text, choices=time_zone_choices()
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+                choices=grouped_zone_choices(
+                    countries, timezone.now().replace(minute=0, second=0, microsecond=0)
+                )
+                if countries
+                else time_zone_choices(),
+                initial=usual_time_zone(request.user),
+            )
+        if db_field.name == "slug":
+            kwargs["required"] = False
+            kwargs["help_text"] = _(
+                "Part of the page address. Left empty, a short one is made from the title and year."
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        return {"time_zone": usual_time_zone(request.user), **super().get_changeform_initial_data(request)}
 
     meeting_path = "pk"
 

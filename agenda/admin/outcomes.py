@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from ..models import Commitment, CommitmentNote, Conclusions
-from .common import ConferenceScopedMixin
+from .common import ConferenceScopedMixin, MeetingListFilter, meeting_label
 
 RESPONSIBLE = ["responsible_country", "responsible_presidency", "responsible_organisation"]
 
@@ -41,7 +41,7 @@ class CommitmentAdmin(ConferenceScopedMixin, TranslationAdmin):
 
     meeting_path = "item__meeting"
     list_display = ["what", "responsible", "due_on", "status", "meeting"]
-    list_filter = ["status", ("item__meeting", admin.RelatedOnlyFieldListFilter), "responsible_presidency"]
+    list_filter = ["status", ("item__meeting", MeetingListFilter), "responsible_presidency"]
     list_select_related = ["item__meeting", *RESPONSIBLE]
     search_fields = [
         "what_es",
@@ -58,5 +58,5 @@ class CommitmentAdmin(ConferenceScopedMixin, TranslationAdmin):
         return obj.item.meeting
 
     @admin.display(description=_("meeting"), ordering="item__meeting__starts_at")
-    def meeting(self, commitment: Commitment):
-        return commitment.item.meeting
+    def meeting(self, commitment: Commitment) -> str:
+        return meeting_label(commitment.item.meeting)

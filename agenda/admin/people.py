@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access
 from ..models import Conference, Country, Organisation, Person, Presidency, StaffProfile
-from .common import HTTPS_URLS, GuardedHistoryAdmin
+from .common import FIELD_WIDGETS, GuardedHistoryAdmin
 
 
 class PresidencyInline(admin.TabularInline):
@@ -69,7 +69,7 @@ class OrganisationAdmin(SharedRecordMixin, GuardedHistoryAdmin):
     list_filter = ["kind", "conference", "country"]
     list_select_related = ["country", "conference"]
     search_fields = ["name", "short_name", "email"]
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = FIELD_WIDGETS
 
 
 @admin.register(Person)

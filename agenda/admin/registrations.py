@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import access, registrations
 from ..forms import RegistrationImportForm
 from ..models import Notification, Registration
-from .common import ConferenceScopedMixin, action_page, action_url
+from .common import ConferenceScopedMixin, MeetingListFilter, action_page, action_url, meeting_label
 
 
 class MeetingScopedAdmin(ConferenceScopedMixin, admin.ModelAdmin):
@@ -42,9 +42,14 @@ class PrivateLinkFilter(admin.SimpleListFilter):
 
 @admin.register(Registration)
 class RegistrationAdmin(MeetingScopedAdmin):
-    list_display = ["name", "affiliation", "email", "role", "meeting", "present", "link_state"]
-    list_filter = [("meeting", admin.RelatedOnlyFieldListFilter), "role", "present", PrivateLinkFilter]
+    list_display = ["name", "affiliation", "email", "role", "meeting_name", "present", "link_state"]
+    list_filter = [("meeting", MeetingListFilter), "role", "present", PrivateLinkFilter]
     list_select_related = ["meeting"]
+
+    @admin.display(description=_("meeting"), ordering="meeting__starts_at")
+    def meeting_name(self, registration: Registration) -> str:
+        return meeting_label(registration.meeting)
+
     search_fields = ["name", "email", "affiliation"]
     fields = [
         "meeting",
@@ -145,7 +150,7 @@ class NotificationAdmin(ConferenceScopedMixin, admin.ModelAdmin):
 
     meeting_path = "registration__meeting"
     list_display = ["registration", "kind", "state", "attempts", "next_attempt_at", "sent_at", "last_error"]
-    list_filter = ["state", "kind", ("registration__meeting", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["state", "kind", ("registration__meeting", MeetingListFilter)]
     list_select_related = ["registration"]
     search_fields = ["registration__email", "registration__name"]
     readonly_fields = [f.name for f in Notification._meta.fields]

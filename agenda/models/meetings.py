@@ -103,6 +103,17 @@ class MeetingQuerySet(models.QuerySet):
     def past(self, now: datetime) -> MeetingQuerySet:
         return self.filter(ends_at__lt=now).order_by("-starts_at")
 
+    def usual_time_zone(self) -> str | None:
+        """The zone most of these meetings are held in (the latest breaks a tie), or None."""
+        counted = (
+            Meeting.objects.filter(pk__in=self.values("pk"))
+            .values("time_zone")
+            .annotate(meetings=models.Count("pk"), latest=models.Max("starts_at"))
+            .order_by("-meetings", "-latest")
+            .first()
+        )
+        return counted["time_zone"] if counted else None
+
 
 class Meeting(EditVersioned, CalendarVersioned):
     class Modality(models.TextChoices):
@@ -231,6 +242,11 @@ class Meeting(EditVersioned, CalendarVersioned):
 
     def get_absolute_url(self) -> str:
         return reverse("agenda:meeting-detail", kwargs={"slug": self.slug})
+
+    def dated_title(self) -> str:
+        """The title with the date and status, where meetings are chosen or listed: two
+        "III Reunión Plenaria…" are told apart ("III Reunión Plenaria… · 31/05/2022 · Publicada")."""
+        return f"{self.title} · {self.local_date:%d/%m/%Y} · {self.get_status_display()}"
 
     def revise_agenda_events(self) -> None:
         """Raise the SEQUENCE of every agenda item, whose events show this meeting's place and status.

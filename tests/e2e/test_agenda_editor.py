@@ -157,10 +157,12 @@ def new_draft_like_the_seed() -> Meeting:
 def wait_for_rows(browser, count):
     """Wait until the table shows `count` rows with an activity (the page's script replaced it)."""
     WebDriverWait(browser, 10).until(
-        lambda page: page.execute_script(
-            "return [...document.querySelectorAll('.cell-title')].filter(cell => cell.value).length"
+        lambda page: (
+            page.execute_script(
+                "return [...document.querySelectorAll('.cell-title')].filter(cell => cell.value).length"
+            )
+            >= count
         )
-        >= count
     )
 
 
