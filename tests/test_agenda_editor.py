@@ -393,3 +393,48 @@ def test_a_300_topic_agenda_saves_from_the_editor(secretariat_client):
     titles = list(AgendaItem.objects.filter(meeting=meeting).values_list("title_es", flat=True))
     assert len(titles) == 600
     assert {"Tema 1, revisado", "Presentación final"} <= set(titles)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("nota.pdf", b"%PDF-1.4", "Suba la nota conceptual como documento de Word (.docx)."),
+        (
+            "nota.docx",
+            b"PK\x03\x04 not really a zip",
+            "Este archivo no se pudo abrir como documento de Word.",
+        ),
+    ],
+)
+def test_a_file_that_is_not_a_concept_note_is_refused_with_its_reason(
+    secretariat_client, seed_meeting, name, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    meeting = new_meeting_like(seed_meeting)
+    answer, _ = read_into(secretariat_client, meeting, concept_note=SimpleUploadedFile(name, content))
+    assert message in answer.content.decode()
+    assert AgendaItem.objects.filter(meeting=meeting).count() == 0
+
+
+def test_only_the_meetings_secretariat_opens_its_agenda_editor(client, seed_meeting):
+    from .factories import staff_user
+
+    csm_only = new_meeting_like(seed_meeting)
+    csm_only.conferences.set(seed_meeting.conferences.filter(acronym="CSM"))
+    client.force_login(staff_user("crm", conferences=("CRM",)))
+    assert client.get(editor_url(csm_only)).status_code == 403
+    assert client.get(editor_url(seed_meeting)).status_code == 200
+    client.force_login(staff_user("observa", group="Observación"))
+    assert client.get(editor_url(seed_meeting)).status_code == 403
+
+
+def test_the_meetings_page_and_list_link_to_its_agenda_editor(secretariat_client, seed_meeting):
+    href = f'href="{editor_url(seed_meeting)}"'
+    assert (
+        href
+        in secretariat_client.get(
+            reverse("admin:agenda_meeting_change", args=[seed_meeting.pk])
+        ).content.decode()
+    )
+    assert href in secretariat_client.get(reverse("admin:agenda_meeting_changelist")).content.decode()
