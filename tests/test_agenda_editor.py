@@ -438,3 +438,31 @@ def test_the_meetings_page_and_list_link_to_its_agenda_editor(secretariat_client
         ).content.decode()
     )
     assert href in secretariat_client.get(reverse("admin:agenda_meeting_changelist")).content.decode()
+
+
+def test_publishing_an_empty_agenda_is_refused_with_the_reason(secretariat_client, seed_meeting):
+    meeting = new_meeting_like(seed_meeting)
+    answer = post_editor(
+        secretariat_client, meeting, open_editor(secretariat_client, meeting), action="publish"
+    )
+    assert (
+        "La agenda debe ser válida antes de publicar la reunión: no tiene ningún punto."
+        in answer.content.decode()
+    )
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.DRAFT
+
+
+def test_the_committed_docx_fixtures_are_what_the_generator_writes(tmp_path):
+    """fixtures/concept_notes/ is rebuilt by `python -m tests.concept_note_docx`: the two read the same."""
+    from agenda.concept_notes import read_docx
+
+    for name, write in [
+        ("iii_plenaria_crm_csm.docx", concept_note_docx.seed_docx),
+        ("iii_plenary_english.docx", concept_note_docx.english_docx),
+        ("two_day_meeting.docx", concept_note_docx.two_day_docx),
+    ]:
+        with (
+            open(concept_note_docx.FOLDER / name, "rb") as committed,
+            open(write(tmp_path / name), "rb") as fresh,
+        ):
+            assert read_docx(committed) == read_docx(fresh)

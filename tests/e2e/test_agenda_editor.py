@@ -195,7 +195,7 @@ def test_secretary_uploads_the_seed_concept_note_and_saves_it(secretary, live_se
     browser, loads = secretary, PageLoads(secretary)
     meeting = new_draft_like_the_seed()
     loads.open(f"{live_seed.url}/admin/agenda/meeting/{meeting.pk}/agenda/")
-    note = concept_note_docx.seed_docx(tmp_path / "nota-conceptual.docx")
+    note = concept_note_docx.FOLDER / "iii_plenaria_crm_csm.docx"
     browser.find_element(By.NAME, "concept_note").send_keys(str(note))
     wait_for_rows(browser, 12)
     loads.seen()
@@ -285,3 +285,16 @@ def test_two_secretaries_editing_one_agenda_the_second_save_is_refused_with_what
     assert "“Apertura” → “Apertura oficial”" in summary
     assert cell(second, "Clausura", "title")[1].get_attribute("value") == "Clausura"
     assert not seed.agenda_items.filter(title_es="Clausura").exists()
+
+
+def test_the_participants_cell_suggests_the_next_name_after_those_typed(secretary, live_seed):
+    browser = secretary
+    seed = Meeting.objects.get(slug=SEED_SLUG)
+    browser.get(f"{live_seed.url}/admin/agenda/meeting/{seed.pk}/agenda/")
+    field = cell(browser, "Bienvenida", "participants")[1]
+    field.send_keys("SE CRM y S")
+    offered = browser.execute_script(
+        "return [...document.querySelectorAll('#agenda-names option')].map(o => o.value)"
+    )
+    assert "SE CRM y ST CSM" in offered and "SE CRM y PPT CRM" in offered
+    assert "Oficinas Regionales OIM" not in offered

@@ -161,3 +161,15 @@ async function read() {
 
 // After a refused save, the summary takes the focus; its links lead to the rows.
 form.querySelector("#editor-summary")?.focus();
+
+// Suggestions for the name being typed, after the ones already in the cell ("SE CRM y ▮").
+const suggestions = [...document.querySelectorAll("#agenda-names option")].map((option) => option.value);
+form.addEventListener("input", (event) => {
+  const cell = event.target.closest(".cell-participants");
+  if (!cell) return;
+  const written = cell.value.match(/^(.*(?:[;,:]\s*|\s(?:y|e|and)\s))/i);
+  const before = written ? written[1] : "";
+  form
+    .querySelector("#agenda-names")
+    .replaceChildren(...suggestions.map((label) => new Option(before + label, before + label)));
+});
