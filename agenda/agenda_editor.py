@@ -453,9 +453,9 @@ def save_agenda(
                 continue  # the row's time could not be read: that is said once, at its cell
             message = problem.message if at is not None and problem.names_row else str(problem)
             if not problem.items:
-                message = gettext(
-                    "The agenda must be valid before the meeting is published: %(problem)s"
-                ) % {"problem": message}
+                message = gettext("The agenda must be valid before the meeting is published: %(problem)s") % {
+                    "problem": message
+                }
             if at is not None:
                 rows[at].problems.append(message)
             problems.append((at, message))

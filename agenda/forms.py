@@ -393,6 +393,18 @@ EDITOR_TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
 EDITOR_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
 
+def editor_moment(label) -> forms.SplitDateTimeField:
+    """A date and a time to the minute, typed as the concept notes write them."""
+    return forms.SplitDateTimeField(
+        label=label,
+        input_date_formats=EDITOR_DATE_FORMATS,
+        input_time_formats=EDITOR_TIME_FORMATS,
+        widget=forms.SplitDateTimeWidget(
+            date_format="%Y-%m-%d", time_format="%H:%M", date_attrs={"size": 10}, time_attrs={"size": 5}
+        ),
+    )
+
+
 class AgendaHeaderForm(forms.Form):
     """The meeting's title, start, end and concept note, above the agenda editor's table.
 
@@ -400,22 +412,8 @@ class AgendaHeaderForm(forms.Form):
     """
 
     title = forms.CharField(label=_("Title"), max_length=300)
-    starts_at = forms.SplitDateTimeField(
-        label=_("Start"),
-        input_date_formats=EDITOR_DATE_FORMATS,
-        input_time_formats=EDITOR_TIME_FORMATS,
-        widget=forms.SplitDateTimeWidget(
-            date_format="%Y-%m-%d", time_format="%H:%M", date_attrs={"size": 10}, time_attrs={"size": 5}
-        ),
-    )
-    ends_at = forms.SplitDateTimeField(
-        label=_("End"),
-        input_date_formats=EDITOR_DATE_FORMATS,
-        input_time_formats=EDITOR_TIME_FORMATS,
-        widget=forms.SplitDateTimeWidget(
-            date_format="%Y-%m-%d", time_format="%H:%M", date_attrs={"size": 10}, time_attrs={"size": 5}
-        ),
-    )
+    starts_at = editor_moment(_("Start"))
+    ends_at = editor_moment(_("End"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,6 @@ from html.parser import HTMLParser
 
 from agenda.models import Meeting
 
-
 # A moment as the meeting's zone reads it, with its offset: two agendas in different zones differ.
 MOMENT = "%Y-%m-%d %H:%M %z"
 

@@ -145,15 +145,16 @@ def write_activity(cell, activity):
         paragraph.text = activity
 
 
-def seed_docx(path: Path) -> Path:
+def concept_note(
+    path: Path, title: str, day: str, sections: list[tuple[str, list[str]]], write_agenda
+) -> Path:
+    """A note as secretariats write them: title, date, headed sections ("· " items as Word's
+    bullets), then "AGENDA" and what `write_agenda(document)` adds."""
     document = docx.Document()
-    document.add_paragraph(
-        "III REUNIÓN PLENARIA ENTRE LA CONFERENCIA REGIONAL SOBRE MIGRACIÓN (CRM) Y LA CONFERENCIA "
-        "SURAMERICANA SOBRE MIGRACIONES (CSM)"
-    )
-    document.add_paragraph("NOTA CONCEPTUAL")
-    document.add_paragraph("31 de mayo de 2022")
-    for heading, paragraphs in seed_sections():
+    document.add_paragraph(title)
+    document.add_paragraph(kind)
+    document.add_paragraph(day)
+    for heading, paragraphs in sections:
         document.add_heading(heading, level=1)
         for text in paragraphs:
             if text.startswith("· "):
@@ -161,49 +162,53 @@ def seed_docx(path: Path) -> Path:
             else:
                 document.add_paragraph(text)
     document.add_heading("AGENDA", level=1)
-    document.add_paragraph("31 de mayo de 2022")
-    agenda_table(document, SEED_AGENDA)
+    write_agenda(document)
     document.save(path)
     return path
+
+
+def seed_docx(path: Path) -> Path:
+    def agenda(document):
+        document.add_paragraph("31 de mayo de 2022")
+        agenda_table(document, SEED_AGENDA)
+
+    title = (
+        "III REUNIÓN PLENARIA ENTRE LA CONFERENCIA REGIONAL SOBRE MIGRACIÓN (CRM) Y LA CONFERENCIA "
+        "SURAMERICANA SOBRE MIGRACIONES (CSM)"
+    )
+    return concept_note(path, title, "31 de mayo de 2022", seed_sections(), agenda)
 
 
 def english_docx(path: Path) -> Path:
-    document = docx.Document()
-    document.add_paragraph("III PLENARY MEETING OF THE CRM AND THE CSM")
-    document.add_paragraph("CONCEPT NOTE")
-    document.add_paragraph("Tuesday, 31 May 2022")
-    document.add_heading("BACKGROUND", level=1)
-    document.add_paragraph("Both processes have met in plenary since 2018.")
-    document.add_heading("GENERAL OBJECTIVE", level=1)
-    document.add_paragraph("To continue the cooperation between both regional processes.")
-    document.add_heading("METHODOLOGY", level=1)
-    document.add_paragraph("A virtual meeting on Zoom.")
-    document.add_heading("AGENDA", level=1)
-    agenda_table(document, ENGLISH_AGENDA, heading=("Time (GMT-6)", "Activity", "Participants"))
-    document.save(path)
-    return path
+    sections = [
+        ("BACKGROUND", ["Both processes have met in plenary since 2018."]),
+        ("GENERAL OBJECTIVE", ["To continue the cooperation between both regional processes."]),
+        ("METHODOLOGY", ["A virtual meeting on Zoom."]),
+    ]
+    return concept_note(
+        path,
+        "III PLENARY MEETING OF THE CRM AND THE CSM",
+        "Tuesday, 31 May 2022",
+        sections,
+        lambda document: agenda_table(
+            document, ENGLISH_AGENDA, heading=("Time (GMT-6)", "Activity", "Participants")
+        ),
+    )
 
 
 def two_day_docx(path: Path) -> Path:
     """Two days in one table: each day's heading a row merged across the three columns."""
-    document = docx.Document()
-    document.add_paragraph("IV REUNIÓN PLENARIA CRM–CSM")
-    document.add_paragraph("31 de mayo de 2022")
-    document.add_heading("OBJETIVO GENERAL", level=1)
-    document.add_paragraph("Continuar la colaboración entre ambos procesos.")
-    document.add_heading("AGENDA", level=1)
-    table = document.add_table(rows=1, cols=3)
-    for cell, text in zip(
-        table.rows[0].cells, ("Horario (GMT-6)", "Actividad", "Participantes"), strict=True
-    ):
-        cell.text = text
-    for day, agenda in TWO_DAYS.items():
-        row = table.add_row()
-        row.cells[0].merge(row.cells[2])
-        row.cells[0].paragraphs[0].text = day
-        add_topics(table, agenda)
-    document.save(path)
-    return path
+
+    def agenda(document):
+        table = agenda_table(document, [])
+        for day, topics in TWO_DAYS.items():
+            row = table.add_row()
+            row.cells[0].merge(row.cells[2])
+            row.cells[0].paragraphs[0].text = day
+            add_topics(table, topics)
+
+    sections = [("OBJETIVO GENERAL", ["Continuar la colaboración entre ambos procesos."])]
+    return concept_note(path, "IV REUNIÓN PLENARIA CRM–CSM", "31 de mayo de 2022", sections, agenda)
 
 
 if __name__ == "__main__":
