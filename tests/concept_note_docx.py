@@ -146,7 +146,13 @@ def write_activity(cell, activity):
 
 
 def concept_note(
-    path: Path, title: str, day: str, sections: list[tuple[str, list[str]]], write_agenda
+    path: Path,
+    title: str,
+    day: str,
+    sections: list[tuple[str, list[str]]],
+    write_agenda,
+    *,
+    kind="NOTA CONCEPTUAL",
 ) -> Path:
     """A note as secretariats write them: title, date, headed sections ("· " items as Word's
     bullets), then "AGENDA" and what `write_agenda(document)` adds."""
@@ -193,6 +199,7 @@ def english_docx(path: Path) -> Path:
         lambda document: agenda_table(
             document, ENGLISH_AGENDA, heading=("Time (GMT-6)", "Activity", "Participants")
         ),
+        kind="CONCEPT NOTE",
     )
 
 
