@@ -171,6 +171,9 @@ class Directory:
         Concept notes share words between names: "SE y ST CRM CSM" pairs each
         secretariat with its conference, "PPT CRM y CSM" shares the "PPT".
         """
+        whole = self.find(names)
+        if whole is not None:  # "Ministerio de Relaciones Exteriores y Movilidad Humana" is one name
+            return [whole], []
         parts = [part for part in NAME_SEPARATORS.split(concept_notes.clean(names)) if part]
         for reading in readings(parts):
             found = [self.find(part) for part in reading]
@@ -603,11 +606,12 @@ def plan_agenda(
             item.parent = topic
         else:
             item.parent = None
-        setattr(item, f"title_{language}", row.title)
+        # An English or Portuguese title left empty waits for its translation; Spanish may not wait.
+        setattr(item, f"title_{language}", row.title or (None if language != "es" else ""))
         if not item.title_es:
             item.title_es = row.title
         item.is_cancelled = row.is_cancelled
-        if not row.title:
+        if not item.title_es:
             row.unread.add("title")
             refuse(gettext("Give the activity a title."))
         read_times(row, item, day, meeting, refuse)
@@ -743,7 +747,10 @@ def write_agenda(
         if item.pk is None or item_changed(item, stored.get(item.pk)) or wanted != had:
             if minor:
                 item._change_reason = history.MINOR
-            item.full_clean(exclude=["meeting", "parent", "reviews"], validate_constraints=False)
+            # Judged above with the whole agenda; this keeps the field checks next to the write.
+            item.full_clean(
+                exclude=["meeting", "parent", "reviews"], validate_unique=False, validate_constraints=False
+            )
             item.save()
         kept.add(item.pk)
         if wanted != had:

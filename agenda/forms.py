@@ -415,8 +415,10 @@ class AgendaHeaderForm(forms.Form):
     starts_at = editor_moment(_("Start"))
     ends_at = editor_moment(_("End"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, language: str = "es", **kwargs):
         super().__init__(*args, **kwargs)
+        # Spanish is the reference language; an English or Portuguese title may wait.
+        self.fields["title"].required = language == "es"
         for name in Meeting.CONCEPT_NOTE_SECTIONS:
             self.fields[name] = forms.CharField(
                 label=Meeting._meta.get_field(name).verbose_name.capitalize(),

@@ -466,3 +466,44 @@ def test_the_committed_docx_fixtures_are_what_the_generator_writes(tmp_path):
             open(write(tmp_path / name), "rb") as fresh,
         ):
             assert read_docx(committed) == read_docx(fresh)
+
+
+def test_participants_read_as_the_concept_notes_write_them(seed_meeting):
+    from agenda.agenda_editor import Directory, read_participants, usual_role_in
+    from agenda.models import Organisation
+
+    Organisation.objects.create(name="Ministerio de Relaciones Exteriores y Movilidad Humana", kind="other")
+    directory = Directory()
+
+    def read(text, edge=False):
+        reading = read_participants(text, directory, usual_role=usual_role_in(edge))
+        return [(role, named.label) for role, named in reading.roles], reading.unknown
+
+    assert read("SE y ST CRM CSM", edge=True) == ([("host", "SE CRM"), ("host", "ST CSM")], [])
+    assert read("SE y ST CRM CSM") == ([("presenter", "SE CRM"), ("presenter", "ST CSM")], [])
+    assert read("PPT CRM y CSM") == ([("speaker", "PPT CRM"), ("speaker", "PPT CSM")], [])
+    assert read("Modera: PPT CSM; Presenta: oficinas regionales oim") == (
+        [("moderator", "PPT CSM"), ("presenter", "Oficinas Regionales OIM")],
+        [],
+    )
+    assert read("Chair: México, Chile") == ([("moderator", "México"), ("moderator", "Chile")], [])
+    assert read("Ministerio de Relaciones Exteriores y Movilidad Humana")[0] == [
+        ("presenter", "Ministerio de Relaciones Exteriores y Movilidad Humana")
+    ]
+    assert read("PPT CRM y Atlántida") == ([("speaker", "PPT CRM")], ["Atlántida"])
+
+
+def test_the_english_titles_are_edited_apart_and_may_wait(secretariat_client, seed_meeting):
+    AgendaItem.objects.filter(title_es="Bienvenida").update(title_en=None)
+    url = editor_url(seed_meeting) + "?language=en"
+    fields = form_fields(secretariat_client.get(url).content.decode())
+    assert fields["title"].startswith("III Plenary Meeting of the Regional Conference on Migration")
+    # An untranslated row shows empty, and stays so: the Spanish title is not touched.
+    after_introduction = int(row_named(fields, "Introduction to the session").split("-")[1]) + 1
+    assert fields[f"row-{after_introduction}-title"] == ""
+    apertura = row_named(fields, "Opening")
+    fields[f"{apertura}-title"] = "Opening of the session"
+    assert secretariat_client.post(url, fields | {"action": "save"}).status_code == 302
+    item = AgendaItem.objects.get(title_es="Apertura")
+    assert item.title_en == "Opening of the session"
+    assert AgendaItem.objects.get(title_es="Bienvenida").title_en in (None, "")

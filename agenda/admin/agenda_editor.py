@@ -47,13 +47,13 @@ def editor_page(model_admin, request: HttpRequest, meeting: Meeting, language: s
         agenda = meeting.agenda()
         rows = agenda_editor.rows_of(meeting, agenda, language=language)
         state = agenda_editor.agenda_state(meeting, (i for topic in agenda for i in (topic, *topic.children)))
-        header = AgendaHeaderForm(initial=header_initial(meeting, language))
+        header = AgendaHeaderForm(initial=header_initial(meeting, language), language=language)
         return render_editor(model_admin, request, meeting, language, rows, header, note_form, state, [], [])
 
     action = request.POST.get("action", "save")
     rows = agenda_editor.rows_from_post(request.POST)
     state = request.POST.get("state", "")
-    header = AgendaHeaderForm(request.POST)
+    header = AgendaHeaderForm(request.POST, language=language)
     if action == "read":
         note_form = ConceptNoteForm(request.POST, request.FILES)
         if note_form.is_valid():
@@ -71,7 +71,8 @@ def editor_page(model_admin, request: HttpRequest, meeting: Meeting, language: s
                 if note.language in LANGUAGES:
                     language = note.language
                 header = AgendaHeaderForm(
-                    initial=read_header(meeting, note, language, request.POST, from_file)
+                    initial=read_header(meeting, note, language, request.POST, from_file),
+                    language=language,
                 )
                 problems.extend(offset_problem(meeting, note))
                 if kept:
