@@ -298,3 +298,17 @@ def test_the_participants_cell_suggests_the_next_name_after_those_typed(secretar
     )
     assert "SE CRM y ST CSM" in offered and "SE CRM y PPT CRM" in offered
     assert "Oficinas Regionales OIM" not in offered
+
+
+def test_enter_in_the_meetings_title_saves_and_in_a_cell_goes_down_the_column(secretary, live_seed):
+    browser = secretary
+    seed = Meeting.objects.get(slug=SEED_SLUG)
+    browser.get(f"{live_seed.url}/admin/agenda/meeting/{seed.pk}/agenda/")
+    _, first = cell(browser, "Introducción", "title")
+    first.send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element == cell(browser, "Bienvenida", "title")[1]
+    title = browser.find_element(By.NAME, "title")
+    title.send_keys(" (corregido)", Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda page: page.find_elements(By.CSS_SELECTOR, ".messagelist"))
+    assert "Se guardó la agenda." in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
+    assert Meeting.objects.get(pk=seed.pk).title_es.endswith("(corregido)")
