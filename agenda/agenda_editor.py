@@ -354,6 +354,69 @@ def rows_of(meeting: Meeting, agenda: Sequence[AgendaItem], *, language: str) ->
     return rows
 
 
+def rows_after_refusal(
+    meeting: Meeting, rows: list[EditorRow], opened: str, *, language: str
+) -> list[EditorRow]:
+    """The table shown after a save was refused because others saved since `opened`.
+
+    It keeps what the user typed and brings in what the others did where the
+    user typed nothing: the rows they added, and the new values of rows they
+    changed that the user left as opened. A row they deleted stays as a new
+    row: saving again makes it anew, knowingly.
+    """
+    try:
+        opened_items = {int(pk): int(version) for pk, version in json.loads(opened)["items"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        opened_items = {}
+    agenda = load_agendas([meeting])[meeting.pk]
+    ordered = [row for row in rows_of(meeting, agenda, language=language) if row.key]
+    edges = {agenda[0].pk, agenda[-1].pk} if agenda else set()
+    current = {int(row.key): row for row in ordered}
+    shown = {int(row.key) for row in rows if row.key.isdigit()}
+    merged: list[EditorRow] = []
+    for row in rows:
+        pk = int(row.key) if row.key.isdigit() else None
+        if pk is not None and pk not in current:
+            row.key = row.version = ""
+        elif pk is not None and pk in opened_items and current[pk].version != str(opened_items[pk]):
+            then = row_as_opened(pk, opened_items[pk], meeting, language, edges=edges)
+            if then is not None and cells(then) == cells(row):
+                row = current[pk]
+        merged.append(row)
+    previous = None
+    for row in ordered:
+        if int(row.key) not in shown:
+            keys = [each.key for each in merged]
+            at = keys.index(previous) + 1 if previous in keys else len(merged)
+            merged.insert(at, row)
+        previous = row.key
+    return merged
+
+
+def cells(row: EditorRow) -> tuple:
+    return (row.kind, row.time, row.title, row.participants, row.is_cancelled)
+
+
+def row_as_opened(
+    pk: int, version: int, meeting: Meeting, language: str, *, edges: set[int]
+) -> EditorRow | None:
+    """The row as the editor showed it at `version`, from the history (None if it does not reach back)."""
+    record = AgendaItem.history.filter(id=pk, version=version).order_by("-history_date").first()
+    if record is None:
+        return None
+    item = record.instance
+    item.meeting = meeting
+    participants = list(AgendaParticipant.history.as_of(record.history_date).filter(item_id=pk))
+    participants.sort(key=lambda each: (each.position, each.pk))
+    return EditorRow(
+        kind=TOPIC if item.parent_id is None else SUB_ITEM,
+        time=time_text(item),
+        title=getattr(item, f"title_{language}") or "",
+        participants=write_participants(participants, usual_role_in((item.parent_id or item.pk) in edges)),
+        is_cancelled=item.is_cancelled,
+    )
+
+
 def time_text(item: AgendaItem) -> str:
     if not item.starts_at:
         return ""

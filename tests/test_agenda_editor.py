@@ -259,11 +259,42 @@ def test_a_save_on_an_agenda_someone_changed_since_is_refused_with_what_changed(
     assert "Actividad [es]: “Apertura” → “Apertura oficial”" in text
     assert form_fields(text)[f"{cierre}-title"] == "Clausura"
     assert AgendaItem.objects.filter(title_es="Clausura").count() == 0
-    # Saving again applies the table as it stands on top, knowingly, as a stale save on any admin form does.
+    # The table shown brings in the other save where this one typed nothing: saving again keeps both.
     again = form_fields(text)
-    again[f"{apertura}-title"] = "Apertura oficial"
+    assert again[f"{apertura}-title"] == "Apertura oficial"
     assert post_editor(secretariat_client, seed_meeting, again, action="save").status_code == 302
     assert AgendaItem.objects.filter(title_es__in=["Clausura", "Apertura oficial"]).count() == 2
+
+
+def test_after_a_refused_save_the_rows_others_added_or_deleted_are_in_the_table(
+    secretariat_client, seed_meeting
+):
+    first = open_editor(secretariat_client, seed_meeting)
+    second = dict(first)
+    # The first secretary adds a sub-item under Cierre and deletes "Bienvenida" (a sub-item).
+    cierre = row_named(first, "Cierre")
+    first.update(
+        {
+            "row-90-kind": "sub",
+            "row-90-order": str(float(first[f"{cierre}-order"]) + 0.5),
+            "row-90-title": "Foto oficial",
+        }
+    )
+    first[f"{row_named(first, 'Bienvenida')}-delete"] = "on"
+    assert post_editor(secretariat_client, seed_meeting, first, action="save").status_code == 302
+    second[f"{row_named(second, 'Introducción')}-title"] = "Introducción"
+    second[f"{row_named(second, 'Intercambio')}-title"] = "Intercambio de experiencias"
+    refused = post_editor(secretariat_client, seed_meeting, second, action="save")
+    text = refused.content.decode()
+    assert "«Foto oficial» was added." in text or "Se añadió «Foto oficial»." in text
+    shown = form_fields(text)
+    assert row_named(shown, "Foto oficial")
+    # The deleted row is still in this table, as a new row: saving again makes it anew.
+    bienvenida = row_named(shown, "Bienvenida")
+    assert shown[f"{bienvenida}-key"] == ""
+    assert post_editor(secretariat_client, seed_meeting, shown, action="save").status_code == 302
+    titles = [row[2] for row in agenda_shape(seed_meeting)]
+    assert titles[-1] == "Foto oficial" and "Bienvenida" in titles and "Intercambio de experiencias" in titles
 
 
 def test_saving_unchanged_rows_writes_nothing(secretariat_client, seed_meeting):

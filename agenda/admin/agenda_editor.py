@@ -97,6 +97,8 @@ def editor_page(model_admin, request: HttpRequest, meeting: Meeting, language: s
                 publish=action == "publish",
             )
         except AgendaRefused as refusal:
+            if refusal.stale:
+                rows = agenda_editor.rows_after_refusal(meeting, rows, state, language=language)
             problems, stale, state = refusal.problems, refusal.stale, refusal.state or state
         else:
             model_admin.log_change(request, meeting, gettext("Agenda changed in the agenda editor."))
