@@ -294,3 +294,47 @@ def test_two_consoles_giving_the_floor_at_once_move_the_list_by_one(app):
         pages = [unescape(keeper.open(TIMEKEEPER)[1]) for keeper in (first, second)]
         assert sum("ya no está en espera: la lista ha avanzado" in page for page in pages) == 1
         assert all(f"Tiene la palabra: {head.split(':')[1]}" in page for page in pages)
+
+
+def test_two_secretaries_saving_the_agenda_editor_at_once_get_one_save_and_one_refusal(app):
+    from .agenda_shapes import form_fields
+
+    crm, csm = app.secretaries(2)
+    meeting_id = app.run(
+        "from agenda.models import Meeting; print(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm').pk)"
+    )
+    page = f"/admin/agenda/meeting/{meeting_id}/agenda/"
+    for round_number in range(ROUNDS):
+        forms = []
+        for secretary, title in [
+            (crm, f"Apertura CRM {round_number}"),
+            (csm, f"Apertura CSM {round_number}"),
+        ]:
+            status, html = secretary.open(page)
+            assert status == 200
+            fields = form_fields(html)
+            opening = next(
+                name
+                for name, value in fields.items()
+                if name.endswith("-title") and value.startswith("Apertura")
+            )
+            forms.append((secretary, {**fields, opening: title, "action": "save"}))
+        results = at_once(
+            [lambda secretary=secretary, data=data: secretary.open(page, data) for secretary, data in forms]
+        )
+        statuses = sorted(status for status, _ in results)
+        assert statuses == [200, 302], (round_number, statuses, [body[:300] for _, body in results])
+        refused = next(body for status, body in results if status == 200)
+        assert "Alguien guardó esta agenda después de que usted la abrió" in unescape(refused)
+        saved = next(
+            title
+            for (status, _), (_, data) in zip(results, forms, strict=True)
+            if status == 302
+            for name, title in data.items()
+            if name.endswith("-title") and title.startswith("Apertura ")
+        )
+        stored = app.run(
+            "from agenda.models import AgendaItem;"
+            " print(AgendaItem.objects.get(parent=None, position=1, meeting__slug='iii-reunion-plenaria-crm-csm').title_es)"
+        )
+        assert stored == saved
