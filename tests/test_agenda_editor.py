@@ -538,3 +538,15 @@ def test_the_english_titles_are_edited_apart_and_may_wait(secretariat_client, se
     item = AgendaItem.objects.get(title_es="Apertura")
     assert item.title_en == "Opening of the session"
     assert AgendaItem.objects.get(title_es="Bienvenida").title_en in (None, "")
+
+
+def test_an_overlap_is_allowed_once_one_of_the_rows_is_marked_parallel(secretariat_client, seed_meeting):
+    fields = open_editor(secretariat_client, seed_meeting)
+    cierre = row_named(fields, "Cierre")
+    fields[f"{cierre}-time"] = "10:30 – 11:00"
+    refused = post_editor(secretariat_client, seed_meeting, fields, action="save")
+    assert "se superpone con" in refused.content.decode()
+    fields = form_fields(refused.content.decode())
+    fields[f"{cierre}-parallel"] = "on"
+    assert post_editor(secretariat_client, seed_meeting, fields, action="save").status_code == 302
+    assert AgendaItem.objects.get(title_es="Cierre y Conclusiones").is_parallel

@@ -31,6 +31,7 @@ class EditorRow:
     title: str = ""
     participants: str = ""
     is_cancelled: bool = False
+    is_parallel: bool = False
     delete: bool = False
     # "observer", "civil_society" or "other": create the row's unknown names as such organisations.
     new_kind: str = ""
@@ -56,6 +57,7 @@ class EditorRow:
         row = cls(**{name: (data.get(f"{prefix}-{name}") or "").strip() for name in cls.FIELDS})
         row.kind = row.kind if row.kind in (TOPIC, SUB_ITEM, DAY) else TOPIC
         row.is_cancelled = bool(data.get(f"{prefix}-cancelled"))
+        row.is_parallel = bool(data.get(f"{prefix}-parallel"))
         row.delete = bool(data.get(f"{prefix}-delete"))
         return row
 
@@ -94,6 +96,7 @@ def rows_of(meeting: Meeting, agenda: Sequence[AgendaItem], *, language: str) ->
                     title=getattr(item, f"title_{language}") or "",
                     participants=write_participants(list(item.participants.all()), usual),
                     is_cancelled=item.is_cancelled,
+                    is_parallel=item.is_parallel,
                 )
             )
     return rows
@@ -139,7 +142,7 @@ def rows_after_refusal(
 
 
 def cells(row: EditorRow) -> tuple:
-    return (row.kind, row.time, row.title, row.participants, row.is_cancelled)
+    return (row.kind, row.time, row.title, row.participants, row.is_cancelled, row.is_parallel)
 
 
 def row_as_opened(
@@ -159,6 +162,7 @@ def row_as_opened(
         title=getattr(item, f"title_{language}") or "",
         participants=write_participants(participants, usual_role_in((item.parent_id or item.pk) in edges)),
         is_cancelled=item.is_cancelled,
+        is_parallel=item.is_parallel,
     )
 
 

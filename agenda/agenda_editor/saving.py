@@ -255,6 +255,7 @@ def plan_agenda(
         if not item.title_es:
             item.title_es = row.title
         item.is_cancelled = row.is_cancelled
+        item.is_parallel = row.is_parallel
         if not item.title_es:
             row.unread.add("title")
             refuse(gettext("Give the activity a title."))
@@ -426,6 +427,7 @@ def editor_values(item: AgendaItem) -> tuple:
         item.title_en,
         item.title_pt,
         item.is_cancelled,
+        item.is_parallel,
     )
 
 
