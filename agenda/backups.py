@@ -397,10 +397,15 @@ DATA_NAME = "data.json"
 MEDIA_DIR = "media"
 
 
+# Django's JSON with times to the microsecond (backup_json.py); loaddata reads it as plain JSON.
+BACKUP_FORMAT = "backup-json"
+
+
 def dump_data() -> str:
     output = io.StringIO()
     call_command(
         "dumpdata",
+        format=BACKUP_FORMAT,
         natural_foreign=True,
         natural_primary=True,
         exclude=BACKUP_EXCLUDES,

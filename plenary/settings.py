@@ -280,6 +280,8 @@ AXES_SENSITIVE_PARAMETERS = ["password", "token"]
 # The meeting form posts about eleven fields per agenda row: room for 1,000 rows
 # (Django's default of 1,000 fields refused a meeting of more than about 92 topics).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+# A full backup keeps times to the microsecond (agenda/backup_json.py, agenda/backups.py).
+SERIALIZATION_MODULES = {"backup-json": "agenda.backup_json"}
 # A secretariat session ends after a working day, and at once on sign-out.
 SESSION_COOKIE_AGE = 10 * 60 * 60
 

@@ -455,3 +455,21 @@ def test_an_unconfirmed_restore_changes_nothing(seed_meeting, media, tmp_path, m
     with pytest.raises(CommandError, match="Nothing was changed"):
         call_command("restore", str(path), stdout=io.StringIO())
     assert backups.dump_data() == before
+
+
+def test_a_backup_keeps_times_to_the_microsecond(seed_meeting):
+    """Django's JSON cuts times to the millisecond: 14:12:15.000456 would restore as 14:12:15."""
+    from datetime import UTC, datetime
+
+    from django.core import serializers
+
+    moment = datetime(2022, 5, 20, 14, 12, 15, 456, tzinfo=UTC)
+    Meeting.objects.filter(pk=seed_meeting.pk).update(updated_at=moment)
+    data = backups.dump_data()
+    assert '"updated_at": "2022-05-20T14:12:15.000456Z"' in data
+    restored = next(
+        each.object
+        for each in serializers.deserialize("json", data)
+        if isinstance(each.object, Meeting) and each.object.slug == seed_meeting.slug
+    )
+    assert restored.updated_at == moment
