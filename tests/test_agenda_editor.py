@@ -550,3 +550,18 @@ def test_an_overlap_is_allowed_once_one_of_the_rows_is_marked_parallel(secretari
     fields[f"{cierre}-parallel"] = "on"
     assert post_editor(secretariat_client, seed_meeting, fields, action="save").status_code == 302
     assert AgendaItem.objects.get(title_es="Cierre y Conclusiones").is_parallel
+
+
+def test_a_row_marked_for_deletion_is_not_read(secretariat_client, seed_meeting):
+    Meeting.objects.filter(pk=seed_meeting.pk).update(status=Meeting.Status.DRAFT)
+    fields = open_editor(secretariat_client, seed_meeting)
+    bienvenida = row_named(fields, "Bienvenida")
+    fields.update(
+        {
+            f"{bienvenida}-time": "a la hora",
+            f"{bienvenida}-participants": "Nadie",
+            f"{bienvenida}-delete": "on",
+        }
+    )
+    assert post_editor(secretariat_client, seed_meeting, fields, action="save").status_code == 302
+    assert not AgendaItem.objects.filter(title_es="Bienvenida").exists()

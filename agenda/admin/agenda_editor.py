@@ -77,7 +77,7 @@ def editor_page(model_admin, request: HttpRequest, meeting: Meeting, language: s
                 problems.extend(offset_problem(meeting, note))
                 if kept:
                     messages.info(request, gettext("The rows the agenda had are below, marked for deletion."))
-    elif action.startswith(("insert-", "up-", "down-", "sub-", "delete-")):
+    elif action.startswith(("insert-", "up-", "down-")):
         rows = rearranged(rows, action)
     elif header.is_valid():
         try:

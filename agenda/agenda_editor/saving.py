@@ -250,6 +250,16 @@ def plan_agenda(
             item.parent = topic
         else:
             item.parent = None
+        if row.delete:
+            # A row to delete is not read: only whether it may go.
+            if item.pk and row.kind == TOPIC and not was_draft:
+                refuse(
+                    gettext("Calendars already hold this published topic: cancel it instead of deleting it.")
+                )
+            plan.append(Planned(row, index, item, []))
+            if row.kind == TOPIC:
+                topic, topic_deleted = item, True
+            continue
         # An English or Portuguese title left empty waits for its translation; Spanish may not wait.
         setattr(item, f"title_{language}", row.title or (None if language != "es" else ""))
         if not item.title_es:
@@ -267,7 +277,7 @@ def plan_agenda(
         except ValidationError as error:
             for message in error.messages:
                 refuse(message)
-        is_edge = row.kind == TOPIC and bool(topics) and row in (topics[0], topics[-1])
+        is_edge = row.kind == TOPIC and bool(topics) and (row is topics[0] or row is topics[-1])
         if row.kind == SUB_ITEM and plan:
             is_edge = topic_row_is_edge(plan, topic, topics)
         reading = read_participants(row.participants, directory, usual_role=usual_role_in(is_edge))
@@ -293,11 +303,9 @@ def plan_agenda(
                     )
                     % {"role": named.label, "day": meeting.local_date.isoformat()}
                 )
-        if row.delete and item.pk and row.kind == TOPIC and not was_draft:
-            refuse(gettext("Calendars already hold this published topic: cancel it instead of deleting it."))
         plan.append(Planned(row, index, item, reading.roles))
         if row.kind == TOPIC:
-            topic, topic_deleted = item, row.delete
+            topic, topic_deleted = item, False
     if stored.keys() - seen:
         problems.append(
             (
@@ -321,7 +329,7 @@ def plan_agenda(
 
 def topic_row_is_edge(plan: list[Planned], topic: AgendaItem, topics: list[EditorRow]) -> bool:
     topic_row = next((each.row for each in plan if each.item is topic), None)
-    return bool(topics) and topic_row in (topics[0], topics[-1])
+    return bool(topics) and topic_row is not None and (topic_row is topics[0] or topic_row is topics[-1])
 
 
 def read_times(row: EditorRow, item: AgendaItem, day: date, meeting: Meeting, refuse) -> None:
