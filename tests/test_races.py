@@ -123,36 +123,52 @@ def at_once(actions: list) -> list:
     return results
 
 
-def test_two_secretaries_saving_the_meeting_at_once_get_one_save_and_one_refusal(app):
-    crm, csm = app.secretaries(2)
-    meeting_id = app.run(
-        "from agenda.models import Meeting; print(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm').pk)"
-    )
-    page = SEED_ADMIN.format(meeting_id)
+def one_save_and_one_refusal(
+    app, page: str, form_for, refusal: str, stored: str, titles: tuple[str, str]
+) -> None:
+    """Two secretaries post `page` at once, ROUNDS times: one saves, the other is refused with `refusal`.
+
+    `form_for(html, title)` is the page's form with `title` typed in; `stored` is the code that
+    prints the title the app holds afterwards, which must be the saved one.
+    """
+    secretaries = app.secretaries(2)
     for round_number in range(ROUNDS):
         forms = []
-        for secretary, title in [
-            (crm, f"Plenaria CRM {round_number}"),
-            (csm, f"Plenaria CSM {round_number}"),
-        ]:
+        for secretary, title in zip(secretaries, titles, strict=True):
             status, html = secretary.open(page)
             assert status == 200
-            forms.append((secretary, form_data(html, title_es=title)))
+            forms.append((secretary, f"{title} {round_number}", form_for(html, f"{title} {round_number}")))
         results = at_once(
-            [lambda secretary=secretary, data=data: secretary.open(page, data) for secretary, data in forms]
+            [
+                lambda secretary=secretary, data=data: secretary.open(page, data)
+                for secretary, _, data in forms
+            ]
         )
         statuses = sorted(status for status, _ in results)
         assert statuses == [200, 302], (round_number, statuses, [body[:300] for _, body in results])
         refused = next(body for status, body in results if status == 200)
-        assert "Nada de lo suyo se guardó" in unescape(refused)
+        assert refusal in unescape(refused)
         saved = next(
-            data["title_es"] for (status, _), (_, data) in zip(results, forms, strict=True) if status == 302
+            title for (status, _), (_, title, _) in zip(results, forms, strict=True) if status == 302
         )
-        stored = app.run(
-            "from agenda.models import Meeting;"
-            " print(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm').title_es)"
-        )
-        assert stored == saved
+        assert app.run(stored) == saved
+
+
+SEED_MEETING_ID = (
+    "from agenda.models import Meeting; print(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm').pk)"
+)
+
+
+def test_two_secretaries_saving_the_meeting_at_once_get_one_save_and_one_refusal(app):
+    one_save_and_one_refusal(
+        app,
+        SEED_ADMIN.format(app.run(SEED_MEETING_ID)),
+        lambda html, title: form_data(html, title_es=title),
+        "Nada de lo suyo se guardó",
+        "from agenda.models import Meeting;"
+        " print(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm').title_es)",
+        ("Plenaria CRM", "Plenaria CSM"),
+    )
 
 
 def test_two_timekeepers_pressing_next_at_once_move_the_clock_one_item(app):
@@ -299,42 +315,19 @@ def test_two_consoles_giving_the_floor_at_once_move_the_list_by_one(app):
 def test_two_secretaries_saving_the_agenda_editor_at_once_get_one_save_and_one_refusal(app):
     from .agenda_shapes import form_fields
 
-    crm, csm = app.secretaries(2)
-    meeting_id = app.run(
-        "from agenda.models import Meeting; print(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm').pk)"
+    def with_opening_titled(html: str, title: str) -> dict[str, str]:
+        fields = form_fields(html)
+        opening = next(
+            name for name, value in fields.items() if name.endswith("-title") and value.startswith("Apertura")
+        )
+        return {**fields, opening: title, "action": "save"}
+
+    one_save_and_one_refusal(
+        app,
+        f"/admin/agenda/meeting/{app.run(SEED_MEETING_ID)}/agenda/",
+        with_opening_titled,
+        "Alguien guardó esta agenda después de que usted la abrió",
+        "from agenda.models import AgendaItem;"
+        " print(AgendaItem.objects.get(parent=None, position=1, meeting__slug='iii-reunion-plenaria-crm-csm').title_es)",
+        ("Apertura CRM", "Apertura CSM"),
     )
-    page = f"/admin/agenda/meeting/{meeting_id}/agenda/"
-    for round_number in range(ROUNDS):
-        forms = []
-        for secretary, title in [
-            (crm, f"Apertura CRM {round_number}"),
-            (csm, f"Apertura CSM {round_number}"),
-        ]:
-            status, html = secretary.open(page)
-            assert status == 200
-            fields = form_fields(html)
-            opening = next(
-                name
-                for name, value in fields.items()
-                if name.endswith("-title") and value.startswith("Apertura")
-            )
-            forms.append((secretary, {**fields, opening: title, "action": "save"}))
-        results = at_once(
-            [lambda secretary=secretary, data=data: secretary.open(page, data) for secretary, data in forms]
-        )
-        statuses = sorted(status for status, _ in results)
-        assert statuses == [200, 302], (round_number, statuses, [body[:300] for _, body in results])
-        refused = next(body for status, body in results if status == 200)
-        assert "Alguien guardó esta agenda después de que usted la abrió" in unescape(refused)
-        saved = next(
-            title
-            for (status, _), (_, data) in zip(results, forms, strict=True)
-            if status == 302
-            for name, title in data.items()
-            if name.endswith("-title") and title.startswith("Apertura ")
-        )
-        stored = app.run(
-            "from agenda.models import AgendaItem;"
-            " print(AgendaItem.objects.get(parent=None, position=1, meeting__slug='iii-reunion-plenaria-crm-csm').title_es)"
-        )
-        assert stored == saved

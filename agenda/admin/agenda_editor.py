@@ -246,6 +246,5 @@ def render_editor(model_admin, request, meeting, language, rows, header, note_fo
         "zone_label": f"{meeting.gmt_label}, {meeting.time_zone}",
         "spans_days": any(row.kind == DAY for row in rows),
         "is_published": meeting.status == Meeting.Status.PUBLISHED,
-        "has_view_permission": True,
     }
     return TemplateResponse(request, "admin/agenda/agenda_editor.html", context)
