@@ -284,17 +284,30 @@ def ask(registration: Registration, item: AgendaItem, *, at: datetime) -> live.R
 
 
 def add(
-    meeting: Meeting, item: AgendaItem, delegation: str, *, right_of_reply: bool, by, at: datetime
+    meeting: Meeting,
+    item: AgendaItem,
+    delegation: str,
+    *,
+    right_of_reply: bool,
+    by,
+    at: datetime,
+    rehearsal: bool = False,
 ) -> live.Replay:
     """The moderator adds a registered delegation that asked orally or in the chat."""
     registration = meeting.registrations.filter(revoked_at__isnull=True).for_delegation(delegation)
     if registration is None:
         live.refuse(_("%(delegation)s is not registered for this meeting.") % {"delegation": delegation})
-    return request_floor(registration, item, by=by, at=at, right_of_reply=right_of_reply)
+    return request_floor(registration, item, by=by, at=at, right_of_reply=right_of_reply, rehearsal=rehearsal)
 
 
 def request_floor(
-    registration: Registration, item: AgendaItem, *, by, at: datetime, right_of_reply: bool = False
+    registration: Registration,
+    item: AgendaItem,
+    *,
+    by,
+    at: datetime,
+    right_of_reply: bool = False,
+    rehearsal: bool = False,
 ) -> live.Replay:
     """Record a request for `registration`'s delegation, from their link (`by` None) or a moderator."""
     return live.record(
@@ -308,6 +321,7 @@ def request_floor(
         registration=registration if by is None else None,
         country=registration.country,
         right_of_reply=right_of_reply,
+        rehearsal=rehearsal,
     )
 
 
@@ -326,11 +340,13 @@ def withdraw(registration: Registration, item: AgendaItem, *, at: datetime) -> l
     return live.record(registration.meeting, Kind.WITHDRAW, by=None, at=at, item=item, request_id=pending.id)
 
 
-def act(meeting: Meeting, kind: str, item: AgendaItem, *, by, at: datetime, **fields) -> live.Replay:
+def act(
+    meeting: Meeting, kind: str, item: AgendaItem, *, by, at: datetime, rehearsal: bool = False, **fields
+) -> live.Replay:
     """A moderator's action on a request (give, extend, end, skip, move, withdraw) or on the list."""
     if kind == Kind.EXTEND:
         fields["minutes"] = EXTEND_MINUTES
-    return live.record(meeting, kind, by=by, at=at, item=item, **fields)
+    return live.record(meeting, kind, by=by, at=at, item=item, rehearsal=rehearsal, **fields)
 
 
 # Projection -----------------------------------------------------------------------------------

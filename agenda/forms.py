@@ -91,6 +91,17 @@ class EditVersionForm(forms.ModelForm):
         raise ValidationError([message, *lines], code="stale_edit")
 
 
+class AddedOnPurposeForm(forms.ModelForm):
+    """An inline row the secretary added with "Add another": saved even at its defaults.
+
+    Django skips an extra inline form nobody changed, so a speakers' list asked
+    for at its defaults (3 minutes, every role) was silently not created.
+    """
+
+    def has_changed(self) -> bool:
+        return self.instance._state.adding or super().has_changed()
+
+
 class AgendaItemForm(EditVersionForm):
     """An agenda row whose end can be typed as a duration."""
 
@@ -273,6 +284,8 @@ class LiveActionForm(forms.Form):
     )
     item = forms.UUIDField(required=False)
     minutes = forms.IntegerField(required=False)
+    # "End the meeting" is pressed twice: once to ask, once on "Yes, end the meeting".
+    confirm = forms.BooleanField(required=False)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -281,7 +294,7 @@ class LiveActionForm(forms.Form):
     def clean_item(self) -> AgendaItem | None:
         return item_of(self.meeting, self.cleaned_data["item"])
 
-    def perform(self, *, by, at):
+    def perform(self, *, by, at, rehearsal: bool = False):
         """Record the pressed action through the live clock, which checks it against the state."""
         action = self.cleaned_data["action"]
         takes_item = action in (LiveEvent.Kind.START_ITEM, LiveEvent.Kind.NEXT)
@@ -292,6 +305,8 @@ class LiveActionForm(forms.Form):
             at=at,
             item=self.cleaned_data["item"] if takes_item else None,
             minutes=self.cleaned_data["minutes"] if action == LiveEvent.Kind.ADJUST else None,
+            rehearsal=rehearsal,
+            confirmed=self.cleaned_data["confirm"],
         )
 
 
@@ -371,7 +386,7 @@ class FloorActionForm(forms.Form):
             self.add_error("delegation", _("Choose the delegation that asked for the floor."))
         return data
 
-    def perform(self, *, by, at) -> live.Replay:
+    def perform(self, *, by, at, rehearsal: bool = False) -> live.Replay:
         data = self.cleaned_data
         if data["action"] == self.ADD:
             return floor.add(
@@ -381,11 +396,14 @@ class FloorActionForm(forms.Form):
                 right_of_reply=data["right_of_reply"],
                 by=by,
                 at=at,
+                rehearsal=rehearsal,
             )
         fields = {"request_id": data["request"]}
         if data["action"] == LiveEvent.Kind.MOVE:
             fields["position"] = data["position"]
-        return floor.act(self.meeting, data["action"], data["item"], by=by, at=at, **fields)
+        return floor.act(
+            self.meeting, data["action"], data["item"], by=by, at=at, rehearsal=rehearsal, **fields
+        )
 
 
 # The agenda editor's own fields: the meeting's header and what to read the agenda from.

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import floor
@@ -29,6 +30,8 @@ Kind = LiveEvent.Kind
 MAX_ADJUST_MINUTES = 120
 # Pages start following the clock this long before a meeting's planned start (and after its end).
 LIVE_WINDOW_MINUTES = 60
+# For this long after "End the meeting", the console can take it back (a stored event too).
+UNDO_END_MINUTES = 30
 
 
 class LiveActionRefused(ValidationError):
@@ -65,6 +68,8 @@ class Replay:
     ended_at: datetime | None = None
     current: ItemClock | None = None
     paused_since: datetime | None = None
+    # The item that ran when the meeting was ended: undoing the end takes it up again.
+    ended_during: ItemClock | None = None
     version: int = 0
     # Each speakers' list of the agenda, by item id.
     floors: dict[int, floor.Floor] = field(default_factory=dict)
@@ -148,8 +153,14 @@ def apply(state: Replay, event: LiveEvent) -> None:
     elif event.kind == Kind.ADJUST and state.current:
         state.current.extra += timedelta(minutes=event.minutes)
     elif event.kind == Kind.END_MEETING:
+        state.ended_during = state.current
         stop_current(state, at)
         state.ended_at = at
+    elif event.kind == Kind.UNDO_END:
+        state.ended_at = None
+        if state.ended_during is not None:
+            begin(state, state.ended_during, at)
+        state.ended_during = None
 
 
 @dataclass
@@ -494,16 +505,22 @@ def concerns_readers(meeting: Meeting, now: datetime) -> bool:
     meeting's day need not load the agenda to know it has no clock to show.
     """
     window = timedelta(minutes=LIVE_WINDOW_MINUTES)
-    return meeting.starts_at - window <= now <= meeting.ends_at + window or meeting.live_events.exists()
+    return (
+        meeting.starts_at - window <= now <= meeting.ends_at + window
+        or meeting.live_events.filter(rehearsal=False).exists()
+    )
 
 
 # Actions ---------------------------------------------------------------------------------------
 
 
-def load_replay(meeting: Meeting, agenda: list[AgendaItem] | None = None) -> Replay:
+def load_replay(
+    meeting: Meeting, agenda: list[AgendaItem] | None = None, *, rehearsal: bool = False
+) -> Replay:
+    """The meeting's clock, or its rehearsal's: the two never mix."""
     return replay(
         meeting.agenda() if agenda is None else agenda,
-        list(meeting.live_events.select_related("registration")),
+        list(meeting.live_events.filter(rehearsal=rehearsal).select_related("registration")),
         list(SpeakersList.objects.filter(item__meeting=meeting)),
     )
 
@@ -521,17 +538,20 @@ def record(
     at: datetime,
     item: AgendaItem | None = None,
     minutes: int | None = None,
+    rehearsal: bool = False,
+    confirmed: bool = False,
     **floor_fields,
 ) -> Replay:
     """Check `kind` against the replayed state, then store it. Return the new state.
 
     The meeting's row is locked first: two presses at once take turns, and the
-    second is checked against the state the first left.
+    second is checked against the state the first left. A rehearsal's events
+    replay apart from the meeting's, on any day and for a draft too.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != Meeting.Status.PUBLISHED:
-        refuse(_("The clock runs only for a published meeting."))
-    state = load_replay(meeting)
+    if meeting.status != Meeting.Status.PUBLISHED and not rehearsal:
+        refuse(_("The clock runs only for a published meeting: rehearse it instead."))
+    state = load_replay(meeting, rehearsal=rehearsal)
     if kind in floor.FLOOR_KINDS:
         floor.check(
             state,
@@ -542,20 +562,50 @@ def record(
             **{name: value for name, value in floor_fields.items() if name != "request_id"},
         )
     else:
-        check(state, kind, item=item, minutes=minutes)
+        check(state, kind, item=item, minutes=minutes, at=at, confirmed=confirmed)
+        if not rehearsal:
+            check_day(meeting, kind, state, at)
     event = LiveEvent.objects.create(
-        meeting=meeting, kind=kind, item=item, minutes=minutes, at=at, by=by, **floor_fields
+        meeting=meeting,
+        kind=kind,
+        item=item,
+        minutes=minutes,
+        at=at,
+        by=by,
+        rehearsal=rehearsal,
+        **floor_fields,
     )
     apply(state, event)
     state.version += 1
-    bump_content_version()
+    if not rehearsal:
+        # What every page shows has changed; a rehearsal's console reads the database itself.
+        bump_content_version()
     return state
 
 
-def check(state: Replay, kind: str, *, item: AgendaItem | None, minutes: int | None) -> None:
+def check(
+    state: Replay,
+    kind: str,
+    *,
+    item: AgendaItem | None,
+    minutes: int | None,
+    at: datetime | None = None,
+    confirmed: bool = False,
+) -> None:
     """Refuse an action that does not fit the state, with a message for the timekeeper."""
+    if kind == Kind.UNDO_END:
+        if state.status != "ended":
+            refuse(_("The meeting has not ended: there is nothing to undo."))
+        if at is not None and at - state.ended_at > timedelta(minutes=UNDO_END_MINUTES):
+            refuse(
+                _("The meeting ended more than %(minutes)d minutes ago: its end can no longer be undone.")
+                % {"minutes": UNDO_END_MINUTES}
+            )
+        return
     if state.status == "ended":
         refuse(_("The meeting has ended."))
+    if kind == Kind.END_MEETING and not confirmed:
+        refuse(_("Confirm that the meeting ends now: press “Yes, end the meeting”."))
     if not state.items:
         refuse(_("The agenda has no timed items to run."))
     if kind == Kind.START_MEETING and state.status != "not_started":
@@ -594,6 +644,43 @@ def check(state: Replay, kind: str, *, item: AgendaItem | None, minutes: int | N
             refuse(_("The item would have no time left: take away fewer minutes."))
 
 
+def discard_rehearsal(meeting: Meeting) -> int:
+    """Delete the meeting's rehearsal actions; return how many there were."""
+    deleted, _by_model = meeting.live_events.filter(rehearsal=True).delete()
+    return deleted
+
+
+def meeting_days(meeting: Meeting) -> tuple[date, date]:
+    """The first and last day of the meeting, on its own calendar."""
+    return meeting.starts_at.astimezone(meeting.zone).date(), meeting.ends_at.astimezone(meeting.zone).date()
+
+
+def is_meeting_day(meeting: Meeting, moment: datetime) -> bool:
+    first, last = meeting_days(meeting)
+    return first <= moment.astimezone(meeting.zone).date() <= last
+
+
+def undo_end_until(state: Replay) -> datetime | None:
+    """Until when the end of the meeting can be taken back, if it has ended."""
+    return state.ended_at + timedelta(minutes=UNDO_END_MINUTES) if state.ended_at else None
+
+
+def check_day(meeting: Meeting, kind: str, state: Replay, at: datetime) -> None:
+    """A meeting's clock starts on the meeting's day only: any other day is a rehearsal.
+
+    Started on another day, the public page would show the meeting years late.
+    """
+    if state.status == "not_started" and not is_meeting_day(meeting, at):
+        first, _last = meeting_days(meeting)
+        refuse(
+            _(
+                "Today is not the meeting's day (%(day)s): the clock would show it days early or late. "
+                "To try the console out, open the rehearsal."
+            )
+            % {"day": date_format(first, "DATE_FORMAT")}
+        )
+
+
 def start_meeting(meeting: Meeting, *, by, at: datetime) -> Replay:
     return record(meeting, Kind.START_MEETING, by=by, at=at)
 
@@ -620,4 +707,9 @@ def adjust(meeting: Meeting, minutes: int, *, by, at: datetime) -> Replay:
 
 
 def end_meeting(meeting: Meeting, *, by, at: datetime) -> Replay:
-    return record(meeting, Kind.END_MEETING, by=by, at=at)
+    return record(meeting, Kind.END_MEETING, by=by, at=at, confirmed=True)
+
+
+def undo_end(meeting: Meeting, *, by, at: datetime) -> Replay:
+    """Take back "End the meeting": the item that ran then runs again, the time between a pause."""
+    return record(meeting, Kind.UNDO_END, by=by, at=at)

@@ -18,6 +18,22 @@ urlpatterns = [
     path("meetings/<slug:slug>/timekeeper/", views.timekeeper, name="timekeeper"),
     path("meetings/<slug:slug>/timekeeper/action/", views.timekeeper_action, name="timekeeper-action"),
     path("meetings/<slug:slug>/timekeeper/floor/", views.timekeeper_floor, name="timekeeper-floor"),
+    # The same console on any day, its actions apart from the meeting's (agenda/live.py).
+    path("meetings/<slug:slug>/rehearsal/", views.timekeeper, {"rehearsal": True}, name="rehearsal"),
+    path(
+        "meetings/<slug:slug>/rehearsal/action/",
+        views.timekeeper_action,
+        {"rehearsal": True},
+        name="rehearsal-action",
+    ),
+    path(
+        "meetings/<slug:slug>/rehearsal/floor/",
+        views.timekeeper_floor,
+        {"rehearsal": True},
+        name="rehearsal-floor",
+    ),
+    path("meetings/<slug:slug>/rehearsal/live.json", views.rehearsal_state, name="rehearsal-state"),
+    path("meetings/<slug:slug>/rehearsal/discard/", views.rehearsal_discard, name="rehearsal-discard"),
     path("meetings/<slug:slug>/report/", views.live_report, name="live-report"),
     # record.pdf or record.docx; any other format is a 404.
     path("meetings/<slug:slug>/record.<str:file_format>", views.meeting_record, name="meeting-record"),

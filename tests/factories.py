@@ -4,6 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from agenda.cache import bump_content_version
 
 from agenda.models import (
     AgendaItem,
@@ -15,6 +18,7 @@ from agenda.models import (
     Presidency,
     StaffProfile,
 )
+from agenda.scheduling import move_to_date
 
 # 09:00 GMT-6 (America/Costa_Rica) on a Tuesday far enough ahead to stay "upcoming".
 # Always five years ahead, so the factories' meetings stay upcoming whenever the suite runs.
@@ -148,3 +152,18 @@ def staff_user(
 def secretariat_user(username: str = "secretaria", password: str = "x-Pl3nary-test") -> User:
     """A secretariat member of both conferences, who may edit every meeting here."""
     return staff_user(username, password=password)
+
+
+def held_today(meeting: Meeting) -> Meeting:
+    """Move `meeting` and its agenda to today, at the same wall-clock times: its clock starts only then."""
+    days = (timezone.now().astimezone(meeting.zone).date() - meeting.local_date).days
+    for item in meeting.agenda_items.all():
+        AgendaItem.objects.filter(pk=item.pk).update(
+            starts_at=move_to_date(item.starts_at, days, meeting), ends_at=move_to_date(item.ends_at, days, meeting)
+        )
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=move_to_date(meeting.starts_at, days, meeting), ends_at=move_to_date(meeting.ends_at, days, meeting)
+    )
+    bump_content_version()
+    meeting.refresh_from_db()
+    return meeting

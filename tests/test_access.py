@@ -14,7 +14,7 @@ from django.utils import timezone
 from agenda.models import AgendaItem, AgendaParticipant, LiveEvent, Meeting, Organisation, Person
 
 from .admin_posts import item_post, management_form, meeting_post, split
-from .factories import AgendaItemFactory, MeetingFactory, at, staff_user
+from .factories import AgendaItemFactory, MeetingFactory, at, held_today, staff_user
 
 
 def change_url(obj) -> str:
@@ -81,6 +81,7 @@ def restore_version(client: Client, meeting: Meeting):
 
 
 def keep_time(client: Client, meeting: Meeting):
+    held_today(meeting)
     response = client.post(
         reverse("agenda:timekeeper-action", args=[meeting.slug]), {"action": LiveEvent.Kind.START_MEETING}
     )

@@ -13,6 +13,11 @@ STAFF_ONLY = {
     "timekeeper",
     "timekeeper-action",
     "timekeeper-floor",
+    "rehearsal",
+    "rehearsal-action",
+    "rehearsal-floor",
+    "rehearsal-state",
+    "rehearsal-discard",
     "live-report",
     "meeting-record",
 }

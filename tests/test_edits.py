@@ -114,7 +114,7 @@ def test_a_live_action_that_fails_half_way_records_nothing(seed_meeting, monkeyp
 
     monkeypatch.setattr(live, "apply", fail)
     with pytest.raises(RuntimeError):
-        live.start_meeting(seed_meeting, by=None, at=timezone.now())
+        live.start_meeting(seed_meeting, by=None, at=seed_meeting.starts_at)
     assert not LiveEvent.objects.exists()
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from agenda import live
 from agenda.models import AgendaItem, LiveEvent, Meeting
 
-from .factories import secretariat_user
+from .factories import held_today, secretariat_user
 from .test_live import t
 
 SLUG = "iii-reunion-plenaria-crm-csm"
@@ -34,6 +34,7 @@ def test_console_shows_the_agenda_and_the_start_button(secretariat_client, seed_
 
 
 def test_pressing_start_then_next_is_recorded_with_who_pressed(secretariat_client, seed_meeting):
+    held_today(seed_meeting)
     secretariat_client.post(ACTION, {"action": "start_meeting"})
     response = secretariat_client.post(ACTION, {"action": "next", "item": str(topic("Apertura").uuid)})
     assert response["Location"] == CONSOLE

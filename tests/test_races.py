@@ -171,8 +171,16 @@ def test_two_secretaries_saving_the_meeting_at_once_get_one_save_and_one_refusal
     )
 
 
+# The clock starts on the meeting's day only (a rehearsal on any other).
+SEED_HELD_TODAY = (
+    "from agenda.models import Meeting; from tests.factories import held_today;"
+    " held_today(Meeting.objects.get(slug='iii-reunion-plenaria-crm-csm'))"
+)
+
+
 def test_two_timekeepers_pressing_next_at_once_move_the_clock_one_item(app):
     first, second = app.secretaries(2)
+    app.run(SEED_HELD_TODAY)
     assert first.open(TIMEKEEPER + "action/", {"action": "start_meeting"})[0] == 302
     items = app.run(
         "from agenda.models import Meeting; from agenda.live import load_replay;"
@@ -279,6 +287,7 @@ def test_two_people_of_one_delegation_asking_at_once_make_one_request(app):
 
 def test_two_consoles_giving_the_floor_at_once_move_the_list_by_one(app):
     first, second = app.secretaries(2)
+    app.run(SEED_HELD_TODAY)
     item = app.run(
         FLOOR_SETUP + " from django.utils import timezone; from agenda import floor;"
         " [floor.ask(Registration.objects.create(meeting=meeting, name=n, email=n + '@example.org',"

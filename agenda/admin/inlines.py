@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import AgendaItemForm, AgendaRowsFormSet
+from ..forms import AddedOnPurposeForm, AgendaItemForm, AgendaRowsFormSet
 from ..models import AgendaItem, AgendaParticipant, Meeting, SpeakersList
 from .common import FIELD_WIDGETS, label_times, zone_for_editing
 
@@ -18,7 +18,9 @@ class SpeakersListInline(admin.StackedInline):
     """Whether the topic runs a speakers' list, and its rules; the requests themselves are live events."""
 
     model = SpeakersList
+    form = AddedOnPurposeForm
     max_num = 1
+    # No empty form on the page: one appears only when asked for, and is then created as it stands.
     extra = 0
     fields = ["minutes_per_intervention", "open_to_delegates", "open_to_observers", "open_to_civil_society"]
 

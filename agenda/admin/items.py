@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, scheduling
 from ..forms import AgendaItemForm, ShiftForm
-from ..models import AgendaItem, AgendaParticipant, Meeting
+from ..models import AgendaItem, AgendaParticipant, Meeting, SpeakersList
 from .common import (
     FIELD_WIDGETS,
     ConferenceScopedMixin,
@@ -108,6 +108,13 @@ class AgendaItemAdmin(MeetingBoundAdmin):
                 meeting_id=obj.meeting_id, parent__isnull=True
             ).exclude(pk=obj.pk)
         return form
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for created in formset.new_objects:
+            if isinstance(created, SpeakersList):
+                message = gettext("Speakers' list created: %(rules)s") % {"rules": created.rules_text()}
+                self.message_user(request, message, messages.SUCCESS)
 
     @admin.display(description=_("meeting"), ordering="meeting__starts_at")
     def meeting_name(self, item: AgendaItem) -> str:

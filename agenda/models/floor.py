@@ -49,3 +49,11 @@ class SpeakersList(models.Model):
             Registration.Role.OBSERVER: self.open_to_observers,
             Registration.Role.CIVIL_SOCIETY: self.open_to_civil_society,
         }.get(role, False)
+
+    def rules_text(self) -> str:
+        """The list's rules in one sentence, as the secretary set them."""
+        roles = [str(label).lower() for role, label in Registration.Role.choices if self.is_open_to(role)]
+        return gettext("%(minutes)d min per intervention; may ask: %(roles)s.") % {
+            "minutes": self.minutes_per_intervention,
+            "roles": ", ".join(roles) if roles else gettext("nobody from the private links"),
+        }

@@ -27,6 +27,7 @@ class LiveEvent(models.Model):
         RESUME = "resume", _("Resume")
         ADJUST = "adjust", _("Change the time of the running item")
         END_MEETING = "end_meeting", _("End the meeting")
+        UNDO_END = "undo_end", _("Undo the end of the meeting")
         # The floor: a speakers' list on an item (agenda/floor.py).
         ASK_FLOOR = "ask_floor", _("Ask for the floor")
         WITHDRAW = "withdraw", _("Withdraw a request for the floor")
@@ -64,6 +65,8 @@ class LiveEvent(models.Model):
     country = optional_link(Country, _("country"), on_delete=models.SET_NULL, related_name="+")
     right_of_reply = models.BooleanField(_("right of reply"), default=False)
     position = models.PositiveSmallIntegerField(_("place in the list"), null=True, blank=True)
+    # A rehearsal's actions replay apart: never on the public page, the report or the record.
+    rehearsal = models.BooleanField(_("rehearsal"), default=False)
 
     class Meta:
         ordering = ["at", "id"]

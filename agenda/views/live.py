@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
@@ -60,50 +61,89 @@ def meeting_to_keep_time_of(request: HttpRequest, slug: str) -> Meeting:
     return meeting
 
 
+def console_urls(slug: str, rehearsal: bool) -> dict[str, str]:
+    """Where the console's buttons post and its banner polls: the meeting's clock, or its rehearsal."""
+    prefix = "rehearsal" if rehearsal else "timekeeper"
+    urls = {name: reverse(f"agenda:{prefix}-{name}", args=[slug]) for name in ("action", "floor")}
+    urls["console"] = reverse(f"agenda:{prefix}", args=[slug])
+    urls["state"] = reverse("agenda:rehearsal-state" if rehearsal else "agenda:live-state", args=[slug])
+    return urls
+
+
 @require_safe
 @permission_required("agenda.keep_time", raise_exception=True)
-def timekeeper(request: HttpRequest, slug: str) -> HttpResponse:
+def timekeeper(request: HttpRequest, slug: str, rehearsal: bool = False) -> HttpResponse:
     meeting = meeting_to_keep_time_of(request, slug)
     agenda = meeting.agenda()
-    projection = live.project(live.load_replay(meeting, agenda), timezone.now())
+    now = timezone.now()
+    projection = live.project(live.load_replay(meeting, agenda, rehearsal=rehearsal), now)
+    events = meeting.live_events.filter(rehearsal=rehearsal).select_related("item", "by", "request")
     return render(
         request,
         "agenda/timekeeper.html",
         {
             "meeting": meeting,
             "live": projection,
+            "rehearsal": rehearsal,
+            "urls": console_urls(slug, rehearsal),
+            "on_the_day": live.is_meeting_day(meeting, now),
+            "undo_end_until": live.undo_end_until(projection.state),
             "speakers": floor.console_list(projection),
             "delegations": floor.registered_delegations(meeting),
-            "events": meeting.live_events.select_related("item", "by", "request").order_by("-at", "-id")[:20],
+            "events": events.order_by("-at", "-id")[:20],
             "max_adjust": live.MAX_ADJUST_MINUTES,
+            "undo_minutes": live.UNDO_END_MINUTES,
         },
     )
 
 
 @require_POST
 @permission_required("agenda.keep_time", raise_exception=True)
-def timekeeper_action(request: HttpRequest, slug: str) -> HttpResponse:
-    return console_action(request, slug, LiveActionForm)
+def timekeeper_action(request: HttpRequest, slug: str, rehearsal: bool = False) -> HttpResponse:
+    return console_action(request, slug, LiveActionForm, rehearsal)
 
 
 @require_POST
 @permission_required("agenda.keep_time", raise_exception=True)
-def timekeeper_floor(request: HttpRequest, slug: str) -> HttpResponse:
-    return console_action(request, slug, FloorActionForm)
+def timekeeper_floor(request: HttpRequest, slug: str, rehearsal: bool = False) -> HttpResponse:
+    return console_action(request, slug, FloorActionForm, rehearsal)
 
 
-def console_action(request: HttpRequest, slug: str, form_class) -> HttpResponse:
+def console_action(request: HttpRequest, slug: str, form_class, rehearsal: bool) -> HttpResponse:
     """Perform a console button's action through the live clock; say why if it was refused."""
     meeting = meeting_to_keep_time_of(request, slug)
     form = form_class(request.POST, meeting=meeting)
     if form.is_valid():
         try:
-            form.perform(by=request.user, at=timezone.now())
+            form.perform(by=request.user, at=timezone.now(), rehearsal=rehearsal)
         except live.LiveActionRefused as refusal:
             messages.error(request, " ".join(refusal.messages))
     else:
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
-    return redirect("agenda:timekeeper", slug=slug)
+    return redirect(console_urls(slug, rehearsal)["console"])
+
+
+@require_safe
+@permission_required("agenda.keep_time", raise_exception=True)
+def rehearsal_state(request: HttpRequest, slug: str) -> HttpResponse:
+    """The rehearsal's clock for its console's banner: for the secretariat only, never cached."""
+    meeting = meeting_to_keep_time_of(request, slug)
+    now = timezone.now()
+    snapshot = live.snapshot(live.project(live.load_replay(meeting, rehearsal=True), now))
+    response = HttpResponse(as_json(snapshot), content_type=JSON_CONTENT_TYPE)
+    response["X-Server-Time"] = str(round(now.timestamp() * 1000))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@permission_required("agenda.keep_time", raise_exception=True)
+def rehearsal_discard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Throw the rehearsal away: the meeting's own clock was never touched."""
+    meeting = meeting_to_keep_time_of(request, slug)
+    discarded = live.discard_rehearsal(meeting)
+    messages.info(request, gettext("Rehearsal discarded (%(count)d actions).") % {"count": discarded})
+    return redirect("agenda:rehearsal", slug=slug)
 
 
 @require_safe

@@ -10,6 +10,10 @@ from django.core.management import call_command
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+from agenda.models import Meeting
+
+from ..factories import held_today
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 # The seed meeting's zone, in which a browser sees no second column of times.
@@ -86,3 +90,10 @@ def screenshot(open_browser):
 def live_seed(transactional_db, live_server):
     call_command("load_seed", stdout=io.StringIO())
     return live_server
+
+
+@pytest.fixture
+def live_seed_today(live_seed):
+    """The seed meeting moved to today (same wall-clock times), so that its clock may start."""
+    held_today(Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm"))
+    return live_seed

@@ -30,7 +30,7 @@ def last(open_browser, browser) -> None:
 
 
 def test_three_delegations_ask_and_the_room_follows_the_floor_without_a_reload(
-    open_browser, live_seed, screenshot
+    open_browser, live_seed_today, screenshot
 ):
     meeting = Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm")
     tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
@@ -44,7 +44,7 @@ def test_three_delegations_ask_and_the_room_follows_the_floor_without_a_reload(
         registration = Registration.objects.create(
             meeting=meeting, name=email.split("@")[0], email=email, affiliation=delegation, role=role
         )
-        links[delegation] = live_seed.url + registration.get_private_url()
+        links[delegation] = live_seed_today.url + registration.get_private_url()
     now = timezone.now()
     live.start_meeting(meeting, by=None, at=now)
     live.next_item(meeting, AgendaItem.objects.get(title="Apertura"), by=None, at=now)
@@ -62,16 +62,16 @@ def test_three_delegations_ask_and_the_room_follows_the_floor_without_a_reload(
         assert f"lugar {place} en la lista" in text_of(browser, "#floor"), delegation
 
     room = open_browser(time_zone="America/Santiago")
-    room.get(live_seed.url + SEED)
+    room.get(live_seed_today.url + SEED)
     speaker_view = open_browser()
     speaker_view.set_window_size(1280, 720)
-    speaker_view.get(live_seed.url + SEED + "speaker/")
+    speaker_view.get(live_seed_today.url + SEED + "speaker/")
     for browser in (room, speaker_view):
         wait_until(browser, lambda b: text_of(b, '[data-live="queue"]') == "Chile, México, OIM")
         browser.execute_script("window.samePage = true")  # gone if the page reloads
 
     secretariat_user(password=PASSWORD)
-    console = open_console(open_browser, live_seed)
+    console = open_console(open_browser, live_seed_today)
     wait_until(console, lambda b: b.find_elements(By.ID, "floor-console"))
 
     for speaker, following in [("Chile", "México, OIM"), ("México", "OIM"), ("OIM", "—")]:
@@ -104,7 +104,7 @@ def body_classes(browser) -> str:
     return browser.find_element(By.TAG_NAME, "body").get_attribute("class")
 
 
-def test_the_speaker_view_turns_red_on_overrun_and_amber_at_thirty_seconds(open_browser, live_seed):
+def test_the_speaker_view_turns_red_on_overrun_and_amber_at_thirty_seconds(open_browser, live_seed_today):
     meeting = Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm")
     tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
     SpeakersList.objects.create(item=tema_1, minutes_per_intervention=1)
@@ -122,7 +122,7 @@ def test_the_speaker_view_turns_red_on_overrun_and_amber_at_thirty_seconds(open_
     # Chile was given its minute 70 seconds ago: 10 seconds over.
     floor.act(meeting, Kind.GIVE_FLOOR, tema_1, by=None, at=now - timedelta(seconds=70), request_id=chile.id)
     speaker_view = open_browser()
-    speaker_view.get(live_seed.url + SEED + "speaker/")
+    speaker_view.get(live_seed_today.url + SEED + "speaker/")
     wait_until(speaker_view, lambda b: "floor-overrun" in body_classes(b))
     remaining = speaker_view.find_element(By.CSS_SELECTOR, ".floor-remaining")
     assert remaining.text.startswith("−00:1"), remaining.text

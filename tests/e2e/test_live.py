@@ -31,24 +31,24 @@ def wait_until(browser, condition) -> None:
     )
 
 
-def open_console(open_browser, live_seed):
+def open_console(open_browser, live_seed_today):
     """A browser signed in as the secretariat, on the seed meeting's timekeeper console."""
     console = open_browser()
-    console.get(live_seed.url + "/admin/login/?next=" + SEED + "timekeeper/")
+    console.get(live_seed_today.url + "/admin/login/?next=" + SEED + "timekeeper/")
     console.find_element(By.NAME, "username").send_keys("secretaria")
     console.find_element(By.NAME, "password").send_keys(PASSWORD)
     console.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
     return console
 
 
-def test_participant_page_follows_the_timekeeper_without_a_reload(open_browser, live_seed, screenshot):
+def test_participant_page_follows_the_timekeeper_without_a_reload(open_browser, live_seed_today, screenshot):
     secretariat_user(password=PASSWORD)
-    keeper = open_console(open_browser, live_seed)
+    keeper = open_console(open_browser, live_seed_today)
     keeper.find_element(By.XPATH, "//button[normalize-space()='Iniciar la reunión']").click()
     wait_until(keeper, lambda browser: "Apertura" in now_title(browser))
 
     participant = open_browser(time_zone="America/Santiago")
-    participant.get(live_seed.url + SEED)
+    participant.get(live_seed_today.url + SEED)
     wait_until(participant, lambda browser: now_title(browser) == "Apertura")
     participant.execute_script("window.samePage = true")  # gone if the page reloads
 
@@ -64,7 +64,7 @@ def test_participant_page_follows_the_timekeeper_without_a_reload(open_browser, 
     screenshot("live-timekeeper-after-next")
 
 
-def test_speaker_view_counts_down_in_large_digits(open_browser, live_seed, screenshot):
+def test_speaker_view_counts_down_in_large_digits(open_browser, live_seed_today, screenshot):
     from agenda import live
     from agenda.models import Meeting
 
@@ -74,7 +74,7 @@ def test_speaker_view_counts_down_in_large_digits(open_browser, live_seed, scree
     live.start_meeting(meeting, by=None, at=timezone.now())
     speaker = open_browser()
     speaker.set_window_size(1280, 720)
-    speaker.get(live_seed.url + SEED + "speaker/")
+    speaker.get(live_seed_today.url + SEED + "speaker/")
     remaining = speaker.find_element(By.CSS_SELECTOR, ".live-remaining")
     first = remaining.text
     WebDriverWait(speaker, 4).until(lambda browser: remaining.text != first)
@@ -84,9 +84,9 @@ def test_speaker_view_counts_down_in_large_digits(open_browser, live_seed, scree
     screenshot("live-speaker-view")
 
 
-def test_a_second_timekeepers_press_updates_the_first_console(open_browser, live_seed):
+def test_a_second_timekeepers_press_updates_the_first_console(open_browser, live_seed_today):
     secretariat_user(password=PASSWORD)
-    first, second = (open_console(open_browser, live_seed) for _ in range(2))
+    first, second = (open_console(open_browser, live_seed_today) for _ in range(2))
     second.find_element(By.XPATH, "//button[normalize-space()='Iniciar la reunión']").click()
     wait_until(
         first,
