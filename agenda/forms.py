@@ -320,6 +320,12 @@ def item_of(meeting: Meeting, value) -> AgendaItem | None:
     return item
 
 
+class PlainButton(Submit):
+    """A submit button styled only by the classes given: crispy's own adds btn-primary under them."""
+
+    field_classes = "btn"
+
+
 class FloorRequestForm(forms.Form):
     """A participant's "ask for the floor" (or "withdraw") for their delegation on one item.
 
@@ -339,10 +345,10 @@ class FloorRequestForm(forms.Form):
         self.helper.form_class = "floor-form d-inline"
         withdrawing = self.initial.get("action") == self.WITHDRAW
         self.helper.add_input(
-            Submit(
+            PlainButton(
                 "",
                 _("Withdraw the request") if withdrawing else _("Ask for the floor"),
-                css_class="btn-sm btn-outline-secondary" if withdrawing else "btn-sm",
+                css_class="btn-sm btn-outline-secondary" if withdrawing else "btn-sm btn-primary",
                 css_id=f"floor-{self.initial.get('item', '')}",
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -18,6 +19,15 @@ AGENDA_PDF_STYLESHEET = "agenda/css/agenda-document.css"
 TEXT_TIME_WIDTH = 13
 TEXT_ACTIVITY_WIDTH = 38
 TEXT_PARTICIPANTS_WIDTH = 25
+
+
+class PrintoutRow(NamedTuple):
+    time: str
+    # The same slot in the meeting's zone, when the printout is read in another one.
+    official_time: str
+    activity: str
+    participants: str
+    is_topic: bool
 
 
 @dataclass(frozen=True)
@@ -40,21 +50,43 @@ class AgendaPrintout:
         label = self.meeting.gmt_label if self.zone == self.meeting.time_zone else self.zone_span.label
         return f"{pgettext('agenda column', 'Time')} ({label})"
 
-    def span(self, item: AgendaItem) -> str:
+    @property
+    def in_readers_zone(self) -> bool:
+        """Whether the times are read in a zone other than the meeting's: the official ones stay beside them."""
+        return self.zone != self.meeting.time_zone
+
+    @property
+    def official_heading(self) -> str:
+        return f"{pgettext('agenda column', 'Time')} ({self.meeting.gmt_label})"
+
+    @property
+    def zone_facts(self) -> str:
+        """ "09:00–11:00 (GMT-6)", and "· 11:00–13:00 in Santiago · GMT-4" when read in the reader's zone."""
+        meeting = self.meeting
+        official = zones.local_span(meeting.starts_at, meeting.ends_at, meeting.time_zone, meeting.local_date)
+        facts = f"{official.times} ({meeting.gmt_label})"
+        if self.in_readers_zone:
+            span = self.zone_span
+            facts += " · " + _("%(times)s in %(label)s") % {"times": span.times, "label": span.label}
+        return facts
+
+    def span(self, item: AgendaItem, zone: str | None = None) -> str:
         if not item.starts_at:
             return ""
-        start = zones.local_span(item.starts_at, item.ends_at, self.zone, self.meeting.local_date)
+        start = zones.local_span(item.starts_at, item.ends_at, zone or self.zone, self.meeting.local_date)
         # A table row as the concept note writes it (its heading says the offset).
         return f"{start.starts_at:%H:%M} – {start.ends_at:%H:%M}"
 
-    def rows(self) -> list[tuple[str, str, str, bool]]:
-        """(time, activity, participants, is_topic) for each line, topics then their sub-items."""
+    def row(self, item: AgendaItem, is_topic: bool) -> PrintoutRow:
+        official = self.span(item, self.meeting.time_zone) if self.in_readers_zone else ""
+        return PrintoutRow(self.span(item), official, item.title, item.participants_text(), is_topic)
+
+    def rows(self) -> list[PrintoutRow]:
+        """Each line, topics then their sub-items."""
         rows = []
         for topic in self.agenda:
-            rows.append((self.span(topic), topic.title, topic.participants_text(), True))
-            rows.extend(
-                (self.span(child), child.title, child.participants_text(), False) for child in topic.children
-            )
+            rows.append(self.row(topic, True))
+            rows.extend(self.row(child, False) for child in topic.children)
         return rows
 
 
@@ -91,7 +123,7 @@ def render_agenda_text(document: AgendaPrintout) -> str:
     heading = ("", _("Activity"), _("Participants"))
     lines.append("  ".join(cell.ljust(width) for cell, width in zip(heading, widths, strict=True)).rstrip())
     lines.append("  ".join("-" * width for width in widths))
-    for time, activity, participants, is_topic in document.rows():
+    for time, _official, activity, participants, is_topic in document.rows():
         activity = wrap(activity, widths[1]) if is_topic else wrap(f"· {activity}", widths[1], indent="  ")
         columns = [wrap(time, widths[0]), activity, wrap(participants, widths[2])]
         for index in range(max(len(column) for column in columns)):

@@ -6,6 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 
 import pytz
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_timezone_location
+from django.utils import translation
 
 
 @cache
@@ -112,9 +115,18 @@ def country_time_zones(code: str) -> list[str]:
     return list(pytz.country_timezones.get(code.upper(), []))
 
 
-def city_name(zone: str) -> str:
-    """ "America/Argentina/Buenos_Aires" reads as "Buenos Aires"."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
+def city_name(zone: str, language: str | None = None) -> str:
+    """The zone's city in the reader's language, from CLDR: "America/Mexico_City" is "Ciudad de México" in Spanish."""
+    return city_name_in(zone, language or translation.get_language() or "es")
+
+
+@lru_cache(maxsize=2048)
+def city_name_in(zone: str, language: str) -> str:
+    try:
+        return get_timezone_location(zone, locale=Locale.parse(language, sep="-"), return_city=True)
+    except (LookupError, ValueError, UnknownLocaleError):
+        # A zone CLDR does not know: "America/Argentina/Buenos_Aires" reads as "Buenos Aires".
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def zone_label(zone: str, moment: datetime) -> str:
@@ -195,12 +207,19 @@ def delegation_times(
     return rows
 
 
-@lru_cache(maxsize=64)
 def grouped_zone_choices(countries: tuple[tuple[str, str], ...], moment: datetime) -> list[tuple[str, list]]:
     """Choices for a zone selector: each member country's zones first, then every other zone.
 
-    Kept per meeting date: the labels carry each zone's offset on that date.
+    Kept per meeting date and language: the labels carry each zone's offset on that
+    date, and its city's name in that language.
     """
+    return grouped_zone_choices_in(countries, moment, translation.get_language() or "es")
+
+
+@lru_cache(maxsize=64)
+def grouped_zone_choices_in(
+    countries: tuple[tuple[str, str], ...], moment: datetime, language: str
+) -> list[tuple[str, list]]:
     groups, listed = [], set()
     for code, name in countries:
         names = country_time_zones(code)

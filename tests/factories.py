@@ -159,10 +159,12 @@ def held_today(meeting: Meeting) -> Meeting:
     days = (timezone.now().astimezone(meeting.zone).date() - meeting.local_date).days
     for item in meeting.agenda_items.all():
         AgendaItem.objects.filter(pk=item.pk).update(
-            starts_at=move_to_date(item.starts_at, days, meeting), ends_at=move_to_date(item.ends_at, days, meeting)
+            starts_at=move_to_date(item.starts_at, days, meeting),
+            ends_at=move_to_date(item.ends_at, days, meeting),
         )
     Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=move_to_date(meeting.starts_at, days, meeting), ends_at=move_to_date(meeting.ends_at, days, meeting)
+        starts_at=move_to_date(meeting.starts_at, days, meeting),
+        ends_at=move_to_date(meeting.ends_at, days, meeting),
     )
     bump_content_version()
     meeting.refresh_from_db()

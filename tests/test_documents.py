@@ -35,11 +35,11 @@ def test_pdf_agenda_in_the_concept_notes_layout(client, seed_meeting):
         assert expected in text, expected
 
 
-def test_pdf_in_english_and_in_santiago_time(client, seed_meeting):
+def test_pdf_in_english_and_in_santiago_time_keeps_the_official_times_beside(client, seed_meeting):
     text = pdf_text(client.get(PDF + "?lang=en&tz=America/Santiago"))
-    assert "May 31, 2022 · 11:00–13:00 (GMT-4)" in text
-    assert "Time (Santiago · GMT-4) Activity Participants" in text
-    assert "11:00 – 11:15 Opening" in text
+    assert "May 31, 2022 · 09:00–11:00 (GMT-6) · 11:00–13:00 in Santiago · GMT-4" in text
+    assert "Time (GMT-6) Time (Santiago · GMT-4) Activity Participants" in text
+    assert "09:00 – 09:15 11:00 – 11:15 Opening" in text
     assert "Comments from CRM-CSM countries Moderator: PPT CRM (El Salvador)" in text
 
 

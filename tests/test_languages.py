@@ -47,22 +47,23 @@ def test_english_page_shows_english_titles_and_marks_spanish_fallbacks(client, s
     rows = table_rows(page)
     assert rows[1] == ["09:00 – 09:15", "Opening", ""]
     assert rows[8] == ["", "Comments from CRM-CSM countries", "Moderator: PPT CRM (El Salvador)"]
-    # The concept note has no English version yet: shown in Spanish, marked, and tagged for screen readers.
+    # The concept note has no English version yet: shown in Spanish, tagged for screen readers,
+    # and said once for the page, not with a badge on every section or row.
     assert '<section class="concept-note-section" lang="es">' in page
-    assert 'title="Not translated yet: shown in Spanish">ES</abbr>' in page
+    assert page.count('class="translation-notice') == 1 and "fallback-marker" not in page
+    notice = re.search(r'class="translation-notice[^>]*>([^<]*)<', page).group(1)
+    assert notice.endswith("texts on this page are not translated yet: they are shown in Spanish.")
 
 
 def test_portuguese_page_falls_back_to_spanish_agenda_titles(client, seed_meeting):
     page = client.get(SEED, HTTP_ACCEPT_LANGUAGE="pt").content.decode()
     assert "III Reunião Plenária entre a Conferência Regional sobre Migração" in page
-    assert (
-        'lang="es">Apertura <abbr class="fallback-marker" title="Ainda sem tradução: exibido em espanhol">ES</abbr>'
-        in page
-    )
+    assert 'lang="es">Apertura' in page
+    assert "não estão traduzidos ainda: aparecem em espanhol." in page
 
 
-def test_spanish_page_has_no_fallback_markers(client, seed_meeting):
-    assert "fallback-marker" not in client.get(SEED).content.decode()
+def test_spanish_page_has_no_translation_notice(client, seed_meeting):
+    assert "translation-notice" not in client.get(SEED).content.decode()
 
 
 def test_lang_parameter_wins_and_the_switcher_remembers(client, seed_meeting):

@@ -221,13 +221,13 @@ def test_home_page_offers_the_series_feed(client, seed_meeting):
 def test_tz_parameter_adds_the_viewers_times_and_is_remembered(client, seed_meeting):
     response = client.get(seed_meeting.get_absolute_url() + "?tz=America/Santiago")
     page = response.content.decode()
-    assert "11:00–13:00 en Santiago · GMT-4" in page
+    assert "11:00–13:00 en Santiago de Chile · GMT-4" in page
     rows = table_rows(page)
-    assert rows[0] == ["Horario (GMT-6)", "Su hora (Santiago · GMT-4)", "Actividad", "Participantes"]
+    assert rows[0] == ["Horario (GMT-6)", "Su hora (Santiago de Chile · GMT-4)", "Actividad", "Participantes"]
     assert rows[1][:3] == ["09:00 – 09:15", "11:00 – 11:15", "Apertura"]
     assert response.cookies["plenary_tz"].value == "America/Santiago"
     again = client.get(seed_meeting.get_absolute_url()).content.decode()
-    assert "Su hora (Santiago · GMT-4)" in again
+    assert "Su hora (Santiago de Chile · GMT-4)" in again
 
 
 def test_viewer_in_the_meetings_offset_gets_no_second_column(client, seed_meeting):
@@ -262,7 +262,7 @@ def test_delegation_table_lists_all_23_members(client, seed_meeting):
     by_country = {row[0]: row for row in rows[1:]}
     assert by_country["Canadá"][1:] == ["Ottawa · GMT-4", by_country["Canadá"][2]]
     assert by_country["Canadá"][2].startswith("11:00–13:00")
-    assert "St Johns · GMT-2:30: 12:30–14:30" in by_country["Canadá"][2]
+    assert "San Juan de Terranova · GMT-2:30: 12:30–14:30" in by_country["Canadá"][2]
     assert by_country["México"][1] == "Ciudad de México · GMT-5"
     assert by_country["Brasil"][1] == "Brasília · GMT-3"
     assert by_country["Brasil"][2].startswith("12:00–14:00")
@@ -271,7 +271,7 @@ def test_delegation_table_lists_all_23_members(client, seed_meeting):
 def test_zone_chooser_groups_zones_by_member_country(client, seed_meeting):
     page = client.get(seed_meeting.get_absolute_url()).content.decode()
     assert '<optgroup label="Chile">' in page
-    assert '<option value="America/Santiago">Santiago · GMT-4</option>' in page
+    assert '<option value="America/Santiago">Santiago de Chile · GMT-4</option>' in page
     assert 'name="tz"' in page and 'method="get"' in page
 
 

@@ -74,7 +74,7 @@ def test_meeting_on_a_daylight_saving_switch(zone, day, expected):
 def test_half_hour_offsets_print_whole():
     (canada,) = zones.delegation_times(SEED_START, SEED_END, date(2022, 5, 31), [("CA", "Canadá")])
     st_johns = next(span for span in canada.other_zones if span.zone == "America/St_Johns")
-    assert (st_johns.label, f"{st_johns.starts_at:%H:%M}") == ("St Johns · GMT-2:30", "12:30")
+    assert (st_johns.label, f"{st_johns.starts_at:%H:%M}") == ("San Juan de Terranova · GMT-2:30", "12:30")
 
 
 def test_a_late_meeting_is_tomorrow_further_east():

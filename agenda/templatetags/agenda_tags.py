@@ -67,6 +67,21 @@ def shown_in_fallback(context, obj, field: str) -> bool:
     return not getattr(obj, f"{field}_{language}", None)
 
 
+@register.simple_tag(takes_context=True)
+def untranslated_parts(context, meeting, agenda) -> int:
+    """How many of the page's texts (title, agenda items, concept note sections) show in Spanish.
+
+    The page says so once, above the agenda, instead of a badge on every row.
+    """
+    language = context.get("LANGUAGE_CODE") or "es"
+    if language == "es":
+        return 0
+    items = [entry for item in agenda for entry in (item, *getattr(item, "children", ()))]
+    texts = [(meeting, "title"), *((item, "title") for item in items)]
+    texts += [(meeting, field) for field, _heading, _text in meeting.concept_note()]
+    return sum(not getattr(obj, f"{field}_{language}", None) for obj, field in texts)
+
+
 @register.simple_tag
 def time_in(moment, zone: str, reference_day) -> str:
     """ "11:00" in `zone`, or "00:30 (+1)" where the zone's date is not the meeting's."""

@@ -97,3 +97,22 @@ def live_seed_today(live_seed):
     """The seed meeting moved to today (same wall-clock times), so that its clock may start."""
     held_today(Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm"))
     return live_seed
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_accessibility_violations(driver) -> list[str]:
+    """What axe-core (Deque's checker, from npm) finds serious or critical on the page shown."""
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(done, (error) => done({error: String(error)}));"
+    )
+    assert "error" not in result, result
+    return [
+        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')[:200]}"
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]

@@ -23,9 +23,9 @@ def open_seed_meeting(browser, live_seed):
 @pytest.mark.parametrize(
     ("time_zone", "label", "first_item"),
     [
-        ("America/Santiago", "Santiago · GMT-4", "11:00 – 11:15"),
+        ("America/Santiago", "Santiago de Chile · GMT-4", "11:00 – 11:15"),
         ("America/Toronto", "Toronto · GMT-4", "11:00 – 11:15"),
-        ("America/Sao_Paulo", "Sao Paulo · GMT-3", "12:00 – 12:15"),
+        ("America/Sao_Paulo", "São Paulo · GMT-3", "12:00 – 12:15"),
     ],
 )
 def test_browser_zone_is_detected_and_shown_beside_gmt_minus_6(

@@ -8,6 +8,7 @@ if (root && root.dataset.poll) {
   const hhmm = new Intl.DateTimeFormat(root.dataset.language || "es", {
     hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: root.dataset.timeZone,
   });
+  const zoneLabel = root.dataset.zoneLabel ? ` (${root.dataset.zoneLabel})` : "";
   let state = null;
   let etag = null;
   let offset = 0; // server time minus this browser's time, in ms
@@ -36,7 +37,7 @@ if (root && root.dataset.poll) {
     root.hidden = false;
     put("now-title", current ? current.title : state.status === "ended" ? root.dataset.textEnded : root.dataset.textNone);
     put("now-who", current ? current.participants : "");
-    put("next-title", next ? `${next.title} · ${hhmm.format(next.start)}` : root.dataset.textNone);
+    put("next-title", next ? `${next.title} · ${hhmm.format(next.start)}${zoneLabel}` : root.dataset.textNone);
     put("status", state.status === "paused" ? root.dataset.textPaused : "");
     const remaining = state.countdown_to !== null ? state.countdown_to - now() : state.paused_remaining_ms;
     put("remaining", remaining === null ? "" : countdown(remaining));
@@ -71,12 +72,13 @@ if (root && root.dataset.poll) {
     document.body.classList.toggle("floor-warning", left !== null && left <= 30000 && left > 0);
     document.body.classList.toggle("floor-overrun", left !== null && left <= 0);
     if (!active) return;
-    put("speaker", floor.speaker ? speakerName(floor.speaker) : root.dataset.textNone);
+    field("floor-now").forEach((node) => { node.hidden = !floor.speaker; });
+    put("speaker", floor.speaker ? speakerName(floor.speaker) : "");
     put("speaker-remaining", left === null ? "" : countdown(left));
     put("queue", floor.queue.length ? floor.queue.map(speakerName).join(", ") : root.dataset.textNone);
     put("queue-length", String(floor.queue.length));
     const ends = floor.over_slot_minutes > 0 ? root.dataset.textListEnds : root.dataset.textListEndsInSlot;
-    put("list-end", floor.ends_at === null ? "" : ends.replace("{end}", hhmm.format(floor.ends_at)).replace("{n}", String(floor.over_slot_minutes)));
+    put("list-end", floor.ends_at === null ? "" : ends.replace("{end}", hhmm.format(floor.ends_at)).replace("{n}", String(floor.over_slot_minutes)) + zoneLabel);
   };
 
   const poll = async () => {
