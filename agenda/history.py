@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import AgendaItem, AgendaParticipant, Meeting
-from .zones import gmt_label
+from .zones import gmt_label, gmt_label_at
 
 # The change reason the admin's "minor correction" box records: left out of the public changelog.
 MINOR = "minor"
@@ -86,6 +86,31 @@ class AgendaChange:
 
     at: datetime
     text: str
+    # The save it came with (the request that wrote it; None outside one), to group its lines.
+    save: object = None
+
+
+@dataclass
+class AgendaSave:
+    """One save of the meeting as participants read it: when, and each change it made."""
+
+    at: datetime
+    lines: list[str]
+    zone_label: str
+
+
+def by_save(changes: Sequence[AgendaChange], meeting: Meeting) -> list[AgendaSave]:
+    """Group a changelog into saves, newest first: one entry per save, its changes under it.
+
+    A change written outside a request (a management command) has no save: it stands alone.
+    """
+    saves: dict[object, AgendaSave] = {}
+    for index, change in enumerate(sorted(changes, key=lambda change: change.at)):
+        key = change.save or index
+        if key not in saves:
+            saves[key] = AgendaSave(change.at, [], gmt_label_at(change.at, meeting.time_zone))
+        saves[key].lines.append(change.text)
+    return list(saves.values())[::-1]
 
 
 def pairs(records: Iterable) -> Iterable[tuple]:
@@ -237,7 +262,7 @@ def load_changes(meetings: Sequence[Meeting]) -> dict[int, list[AgendaChange]]:
         for before, after in pairs(records):
             if announced(after, pk):
                 changes[pk] += [
-                    AgendaChange(after.history_date, text)
+                    AgendaChange(after.history_date, text, after.history_save)
                     for text in describe_meeting(before, after, by_pk[pk])
                 ]
 
@@ -252,7 +277,8 @@ def load_changes(meetings: Sequence[Meeting]) -> dict[int, list[AgendaChange]]:
         if announced(after, after.meeting_id):
             meeting = by_pk[after.meeting_id]
             changes[meeting.pk] += [
-                AgendaChange(after.history_date, text) for text in describe_item(before, after, meeting)
+                AgendaChange(after.history_date, text, after.history_save)
+                for text in describe_item(before, after, meeting)
             ]
 
     participant_records = AgendaParticipant.history.filter(item_id__in=item_titles).select_related(
@@ -262,7 +288,7 @@ def load_changes(meetings: Sequence[Meeting]) -> dict[int, list[AgendaChange]]:
         pk = meeting_of_item[after.item_id]
         if announced(after, pk):
             changes[pk] += [
-                AgendaChange(after.history_date, text)
+                AgendaChange(after.history_date, text, after.history_save)
                 for text in describe_participant(before, after, item_titles)
             ]
     for lines in changes.values():

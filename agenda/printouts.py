@@ -52,7 +52,7 @@ class AgendaPrintout:
 
     @property
     def in_readers_zone(self) -> bool:
-        """Whether the times are read in a zone other than the meeting's: the official ones stay beside them."""
+        """Whether the times are read in another zone than the meeting's: the official ones stay beside."""
         return self.zone != self.meeting.time_zone
 
     @property

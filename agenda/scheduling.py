@@ -13,6 +13,7 @@ from simple_history.utils import bulk_update_with_history
 
 from .cache import bump_content_version
 from .models import AgendaItem, AgendaParticipant, Meeting, agenda_problems, check_agenda
+from .models.fields import current_save
 
 # A shift of more than a day is a new date, not a delay: duplicate the meeting instead.
 MAX_SHIFT_MINUTES = 24 * 60
@@ -79,7 +80,10 @@ def shift_items(item: AgendaItem, minutes: int) -> list[AgendaItem]:
         each.sequence += 1
         each.version += 1
     bulk_update_with_history(
-        changed, AgendaItem, ["starts_at", "ends_at", "updated_at", "sequence", "version"]
+        changed,
+        AgendaItem,
+        ["starts_at", "ends_at", "updated_at", "sequence", "version"],
+        custom_historical_attrs={"history_save": current_save()},
     )
     bump_content_version()
     if meeting_changed:

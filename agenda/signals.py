@@ -8,7 +8,9 @@ marks the events that show it as modified, so LAST-MODIFIED moves with the text.
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
+from simple_history.signals import pre_create_historical_record
 
 from . import notifications
 from .cache import bump_content_version
@@ -24,6 +26,7 @@ from .models import (
     Registration,
     SpeakersList,
 )
+from .models.fields import SaveMarked, current_save
 from .models.people import Conference, Country, Presidency
 
 # The agenda, and the records its pages and feeds name.
@@ -116,3 +119,10 @@ def connect() -> None:
         AgendaItem.reviews.through,
     ]:
         m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"agenda-m2m-{through.__name__}")
+
+
+@receiver(pre_create_historical_record)
+def mark_the_save(sender, history_instance, **kwargs) -> None:
+    """Every history row a request writes carries that request's save (history.by_save)."""
+    if isinstance(history_instance, SaveMarked) and history_instance.history_save is None:
+        history_instance.history_save = current_save()

@@ -8,6 +8,7 @@ import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import AgendaItem, Commitment, Conclusions, Meeting, Organisation, Person
+from .models.fields import SaveMarked
 
 
 @register(Meeting)
@@ -36,8 +37,8 @@ class CommitmentTranslation(TranslationOptions):
 
 # Who changed what and when (the public changelog is read from it: changelog.py). Registered
 # here, after the translations, so the history keeps the `_es`, `_en` and `_pt` columns too.
-simple_history.register(Meeting, app="agenda", excluded_fields=["updated_at"])
-simple_history.register(AgendaItem, app="agenda", excluded_fields=["updated_at"])
+simple_history.register(Meeting, app="agenda", excluded_fields=["updated_at"], bases=[SaveMarked])
+simple_history.register(AgendaItem, app="agenda", excluded_fields=["updated_at"], bases=[SaveMarked])
 # Shared by the meetings that name them: a rename shows on each page, so it is kept too.
 simple_history.register(Organisation, app="agenda")
 simple_history.register(Person, app="agenda")

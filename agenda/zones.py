@@ -116,7 +116,7 @@ def country_time_zones(code: str) -> list[str]:
 
 
 def city_name(zone: str, language: str | None = None) -> str:
-    """The zone's city in the reader's language, from CLDR: "America/Mexico_City" is "Ciudad de México" in Spanish."""
+    """The zone's city in the reader's language, from CLDR: "America/Mexico_City" is "Ciudad de México"."""
     return city_name_in(zone, language or translation.get_language() or "es")
 
 

@@ -7,7 +7,6 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from agenda.cache import bump_content_version
-
 from agenda.models import (
     AgendaItem,
     AgendaParticipant,

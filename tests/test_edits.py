@@ -5,7 +5,6 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from agenda import live, scheduling
 from agenda.models import AgendaItem, LiveEvent, Meeting

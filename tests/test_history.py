@@ -183,3 +183,23 @@ def test_a_participant_role_change_is_kept_and_shown_in_the_admin(client, seed_m
     history_page = client.get(reverse("admin:agenda_agendaparticipant_history", args=[participant.pk]))
     assert history_page.status_code == 200 and "ana" in history_page.content.decode()
     assert "ya no moderará" in page_changes(client, seed_meeting)
+
+
+def test_one_save_is_one_changelog_entry_stamped_with_its_zone(client, seed_meeting, commit):
+    client.force_login(secretariat_user())
+    with commit():
+        # Shifting TEMA 2 moves it, its sub-items and Cierre: one save, four rows.
+        client.post(reverse("admin:agenda_agendaitem_shift", args=[tema_2().pk]), {"minutes": "5"})
+    seed_meeting.refresh_from_db()
+    with commit():
+        saved = client.post(change_url(seed_meeting), meeting_post(seed_meeting, venue="Sala A"))
+    assert saved.status_code == 302
+    client.logout()
+
+    changes = page_changes(client, seed_meeting)
+    entries = changes.split('<li class="agenda-change">')[1:]
+    assert len(entries) == 2, changes
+    # Newest first; each stamped in the meeting's zone, its changes listed under it.
+    assert "(GMT-6)</time>" in entries[0] and "Sala A" in entries[0]
+    assert "(GMT-6)</time>" in entries[1] and SHIFTED in entries[1]
+    assert entries[1].count("<li>") >= 2

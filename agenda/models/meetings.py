@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from .. import validators
 from ..validators import merge_errors, raise_if_errors
 from ..zones import gmt_label
-from .fields import optional_link
+from .fields import SaveMarked, optional_link
 from .people import Conference, Country, Organisation, Person, Presidency
 
 
@@ -744,7 +744,7 @@ class AgendaParticipant(models.Model):
         help_text=_("“PPT CRM”: the country that holds it on the meeting's date."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[SaveMarked])
 
     class Meta:
         ordering = ["position", "id"]

@@ -164,7 +164,7 @@ class MeetingPage:
 
     @cached_property
     def changes(self) -> list:
-        return history.load_changes([self.meeting])[self.meeting.pk]
+        return history.by_save(history.load_changes([self.meeting])[self.meeting.pk], self.meeting)
 
 
 def meeting_page(
