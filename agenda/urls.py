@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
     path("meetings.ics", views.series_ical, name="series-ical"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<slug:slug>/embed/", views.meeting_embed, name="meeting-embed"),
     path("meetings/<slug:slug>.ics", views.meeting_ical, name="meeting-ical"),
     path("meetings/<slug:slug>/agenda.ics", views.meeting_agenda_ical, name="meeting-agenda-ical"),
     path("meetings/<slug:slug>/items/<uuid:item>.ics", views.item_ical, name="item-ical"),

@@ -301,6 +301,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+# The sites that may frame a meeting's embeddable agenda (/meetings/<slug>/embed/), and no other
+# page: the conferences' own websites, space-separated in PLENARY_EMBED_FRAME_ANCESTORS.
+PLENARY_EMBED_FRAME_ANCESTORS = os.environ.get(
+    "PLENARY_EMBED_FRAME_ANCESTORS", "https://www.crmsv.org https://csmigraciones.org"
+).split()
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -1,6 +1,7 @@
 """Read a page's agenda table as rows of cell text, the way a person reads it.
 
-Links marked `agenda-add` ("+ calendar") are actions beside the content, and are left out.
+Links marked `agenda-add` ("+ calendar") are actions beside the content, and are left out, as are
+the labels only a phone shows (`phone-label`: there the columns' headings are hidden).
 """
 
 from html.parser import HTMLParser
@@ -17,7 +18,7 @@ class TableReader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         classes = (dict(attrs).get("class") or "").split()
-        if self.skipping or "agenda-add" in classes:
+        if self.skipping or "agenda-add" in classes or "phone-label" in classes:
             self.skipping += 1
         elif tag == "table" and self.table_class in classes:
             self.in_table = True

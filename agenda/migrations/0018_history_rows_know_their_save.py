@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agenda', '0017_rehearsals_and_undoing_the_end'),
+        ("agenda", "0017_rehearsals_and_undoing_the_end"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalagendaitem',
-            name='history_save',
+            model_name="historicalagendaitem",
+            name="history_save",
             field=models.UUIDField(blank=True, db_index=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='historicalagendaparticipant',
-            name='history_save',
+            model_name="historicalagendaparticipant",
+            name="history_save",
             field=models.UUIDField(blank=True, db_index=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='historicalmeeting',
-            name='history_save',
+            model_name="historicalmeeting",
+            name="history_save",
             field=models.UUIDField(blank=True, db_index=True, editable=False, null=True),
         ),
     ]

@@ -15,7 +15,7 @@ from .live import (
     timekeeper_floor,
 )
 from .outcomes import api_conference_commitments, conference_commitments, conference_commitments_csv
-from .pages import meeting_detail, meeting_list
+from .pages import meeting_detail, meeting_embed, meeting_list
 from .printouts import agenda_pdf, agenda_text
 from .private import private_floor, private_ical, private_page, unsubscribe
 
@@ -32,6 +32,7 @@ __all__ = [
     "live_state",
     "meeting_agenda_ical",
     "meeting_detail",
+    "meeting_embed",
     "meeting_ical",
     "meeting_list",
     "meeting_record",

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property, wraps
 
+from csp.constants import NONE
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -89,6 +91,25 @@ def meeting_detail(request: HttpRequest, slug: str) -> Built:
     return Built(meeting_page(request, meeting), holds_until=next_minute())
 
 
+@require_safe
+def meeting_embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The agenda for a conference's own website, in a frame: no site chrome, the reader's zone and language.
+
+    Only this page may be framed, and only by the sites `PLENARY_EMBED_FRAME_ANCESTORS` names.
+    """
+    response = embed_page(request, slug=slug)
+    response.xframe_options_exempt = True
+    response._csp_replace = {"frame-ancestors": settings.PLENARY_EMBED_FRAME_ANCESTORS or [NONE]}
+    return response
+
+
+@public_page
+def embed_page(request: HttpRequest, slug: str) -> Built:
+    meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
+    html = meeting_page(request, meeting, template="agenda/meeting_embed.html")
+    return Built(html, holds_until=next_minute())
+
+
 @dataclass
 class MeetingPage:
     """What the meeting's page shows; the costly parts built only when a fragment the cache lacks asks."""
@@ -168,7 +189,11 @@ class MeetingPage:
 
 
 def meeting_page(
-    request: HttpRequest, meeting: Meeting, *, registration: Registration | None = None
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    registration: Registration | None = None,
+    template: str = "agenda/meeting_detail.html",
 ) -> bytes:
     """The meeting's page; with a registration, as that participant's private copy of it."""
     viewer_zone, refused_zone = zones.choose_viewer_zone(
@@ -179,7 +204,7 @@ def meeting_page(
         document for document in meeting.documents.all() if document.is_public or registration is not None
     ]
     html = render_to_string(
-        "agenda/meeting_detail.html",
+        template,
         {
             "page": page,
             "meeting": meeting,

@@ -4,7 +4,17 @@ const info = document.getElementById("zone-detection");
 const cookie = info && info.dataset.cookie;
 const known = cookie && document.cookie.split("; ").some((pair) => pair.startsWith(`${cookie}=`));
 
-if (info && !known && !info.dataset.viewerZone) {
+const asked = new URLSearchParams(window.location.search).has("tz");
+
+if (info && info.dataset.inAddress && !info.dataset.viewerZone && !asked) {
+  // In a frame on another site, where its cookies may be refused: say the zone in the address.
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && /^[A-Za-z0-9_+\-/]+$/.test(zone) && zone !== info.dataset.meetingZone) {
+    const address = new URL(window.location.href);
+    address.searchParams.set("tz", zone);
+    window.location.replace(address.toString());
+  }
+} else if (info && !known && !info.dataset.viewerZone) {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   // IANA names need no escaping ("America/Argentina/Buenos_Aires"); anything else is not one.
   if (zone && /^[A-Za-z0-9_+\-/]+$/.test(zone)) {
