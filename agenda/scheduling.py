@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -14,6 +15,7 @@ from simple_history.utils import bulk_update_with_history
 from .cache import bump_content_version
 from .models import AgendaItem, AgendaParticipant, Meeting, agenda_problems, check_agenda
 from .models.fields import current_save
+from .zones import time_span
 
 # A shift of more than a day is a new date, not a delay: duplicate the meeting instead.
 MAX_SHIFT_MINUTES = 24 * 60
@@ -90,6 +92,54 @@ def shift_items(item: AgendaItem, minutes: int) -> list[AgendaItem]:
         meeting.full_clean()
         meeting.save(update_fields=["ends_at", "updated_at"])
     return changed
+
+
+def publication_preview(meeting: Meeting) -> list[str]:
+    """The lines a secretary checks before publishing: what the public page will show.
+
+    A meeting that cannot be published (its agenda has problems) is refused here, with why.
+    """
+    meeting.full_clean(exclude=["conferences", "organisers"])
+    agenda = meeting.agenda()
+    problems = agenda_problems(meeting, [each for item in agenda for each in (item, *item.children)])
+    if problems:
+        raise ValidationError(problems, code="invalid_agenda")
+    lines = [
+        meeting.title,
+        " · ".join(
+            [
+                date_format(meeting.local_date, "DATE_FORMAT"),
+                time_span(meeting.starts_at, meeting.ends_at, meeting.time_zone),
+            ]
+        ),
+    ]
+    lines += [
+        f"{time_span(item.starts_at, item.ends_at, meeting.time_zone, offset=False)} · {item.title}"
+        if item.starts_at
+        else item.title
+        for item in agenda
+    ]
+    if not agenda:
+        lines.append(_("The agenda has not been set yet."))
+    return lines
+
+
+class PreviewOnly(Exception):
+    """Raised to roll a dry run back."""
+
+
+def preview_shift(item: AgendaItem, minutes: int) -> tuple[list[AgendaItem], datetime]:
+    """What `shift_items` would move, and the meeting's end after it, with nothing saved.
+
+    The shift itself runs and is rolled back: the preview cannot differ from the result.
+    """
+    try:
+        with transaction.atomic():
+            moved = shift_items(item, minutes)
+            end = Meeting.objects.only("ends_at").get(pk=item.meeting_id).ends_at
+            raise PreviewOnly
+    except PreviewOnly:
+        return moved, end
 
 
 def move_to_date(moment: datetime | None, days: int, meeting: Meeting) -> datetime | None:

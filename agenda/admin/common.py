@@ -241,14 +241,23 @@ def action_page(
     title: str,
     submit_label: str,
     intro: str = "",
+    preview: Callable[[], list[str]] | None = None,
+    preview_heading: str = "",
 ) -> HttpResponse:
     """The page of an admin action that asks for one form (shift, duplicate, import).
 
     A valid post runs `perform()`, which does the work through the domain and returns the
     message to show and where to go; a refusal it raises comes back on the form, with
-    nothing saved. `about` is the row (or the words) the page is about.
+    nothing saved. `about` is the row (or the words) the page is about. With `preview`, a
+    "Preview" press lists what the action would do, and does nothing.
     """
-    if request.method == "POST" and form.is_valid():
+    shown: list[str] = []
+    if preview is not None and request.method == "GET" and not form.is_bound:
+        shown = preview_lines(preview, form)
+    if request.method == "POST" and "_preview" in request.POST and preview is not None:
+        if form.is_valid():
+            shown = preview_lines(preview, form)
+    elif request.method == "POST" and form.is_valid():
         try:
             message, next_url = perform()
         except ValidationError as error:
@@ -268,5 +277,17 @@ def action_page(
             "title": title,
             "intro": intro,
             "submit_label": submit_label,
+            "previews": preview is not None and form.fields,
+            "preview": shown,
+            "preview_heading": preview_heading,
         },
     )
+
+
+def preview_lines(preview: Callable[[], list[str]], form) -> list[str]:
+    try:
+        return preview()
+    except ValidationError as error:
+        for text in error.messages:
+            form.add_error(None, text)
+        return []

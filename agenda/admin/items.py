@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, scheduling
 from ..forms import AgendaItemForm, ShiftForm
+from ..history import local_time
 from ..models import AgendaItem, AgendaParticipant, Meeting, SpeakersList
 from .common import (
     FIELD_WIDGETS,
@@ -27,6 +28,10 @@ from .common import (
 )
 from .inlines import ParticipantInline, SpeakersListInline, SubItemInline
 from .outcomes import CommitmentInline, ConclusionsInline
+
+
+def agenda_order(item: AgendaItem) -> tuple:
+    return (item.starts_at, item.parent_id is not None, item.position)
 
 
 @admin.register(AgendaItem)
@@ -160,11 +165,22 @@ class AgendaItemAdmin(MeetingBoundAdmin):
             self.log_change(request, item.meeting, summary)
             return summary, reverse("admin:agenda_meeting_change", args=[item.meeting_id])
 
+        def preview() -> list[str]:
+            moved, end = scheduling.preview_shift(item, form.cleaned_data["minutes"])
+            zone = item.meeting.time_zone
+            lines = [f"{local_span(each, zone)} · {each.title}" for each in sorted(moved, key=agenda_order)]
+            lines.append(
+                gettext("The meeting then ends at %(end)s.") % {"end": local_time(end, item.meeting)}
+            )
+            return lines
+
         return action_page(
             self,
             request,
             form,
             perform,
+            preview=preview,
+            preview_heading=gettext("These items will move (new times):"),
             about=item,
             title=gettext("Shift “%(item)s” and every item after it") % {"item": item.title},
             intro=gettext("Now %(span)s. Sub-items move with their topic.")

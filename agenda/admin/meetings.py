@@ -116,7 +116,45 @@ class MeetingAdmin(MeetingBoundAdmin):
         def editor(request, pk):
             return agenda_editor_view(self, request, pk)
 
-        return [action_url(self, "<int:pk>/agenda/", editor, "agenda_meeting_agenda"), *super().get_urls()]
+        return [
+            action_url(self, "<int:pk>/agenda/", editor, "agenda_meeting_agenda"),
+            action_url(self, "<int:pk>/publish/", self.publish_view, "agenda_meeting_publish"),
+            *super().get_urls(),
+        ]
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """One button on the meeting's page: what participants will see, then "Publish"."""
+        meeting = get_object_or_404(Meeting, pk=pk)
+        if not self.has_change_permission(request, meeting):
+            raise PermissionDenied
+        form = forms.Form(request.POST or None)
+
+        def perform() -> tuple[str, str]:
+            scheduling.set_status(meeting, Meeting.Status.PUBLISHED)
+            self.log_change(request, meeting, gettext("published."))
+            return (
+                gettext("Published: participants see it now, and calendars get it at their next poll."),
+                reverse("admin:agenda_meeting_change", args=[meeting.pk]),
+            )
+
+        def preview() -> list[str]:
+            return scheduling.publication_preview(meeting)
+
+        return action_page(
+            self,
+            request,
+            form,
+            perform,
+            preview=preview,
+            preview_heading=gettext("What participants will see:"),
+            about=meeting,
+            title=gettext("Publish “%(meeting)s”") % {"meeting": meeting},
+            intro=gettext(
+                "Publishing shows the meeting on its public page, in the feeds calendars subscribe to, "
+                "and in the API. It can be taken back to draft."
+            ),
+            submit_label=gettext("Publish"),
+        )
 
     def response_add(self, request, obj, post_url_continue=None):
         # A new meeting's next step is its agenda: "Save" opens the agenda editor.
