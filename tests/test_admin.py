@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from agenda.models import AgendaItem, Meeting, SpeakersList
+from agenda.models import AgendaItem, Meeting, Organisation, SpeakersList
 
 from .admin_posts import management_form, meeting_post
 from .factories import ConferenceFactory, meeting_with_topics
@@ -437,3 +437,18 @@ def test_a_meeting_saved_without_a_slug_gets_a_short_one(secretariat_client, see
     assert meeting.slug == "iv-plenaria-crm-csm-2023"
     # "Save" on a new meeting opens its agenda editor.
     assert answer["Location"] == reverse("admin:agenda_meeting_agenda", args=[meeting.pk])
+
+
+def test_the_admins_messages_read_right_for_a_feminine_model_in_spanish(secretariat_client, db):
+    response = secretariat_client.post(
+        reverse("admin:agenda_organisation_add"),
+        {"name": "Sociedad civil de la región", "kind": Organisation.Kind.CIVIL_SOCIETY},
+        follow=True,
+    )
+    saved = [re.sub(r"<[^>]+>", "", str(message)) for message in response.context["messages"]]
+    assert saved == ["«Sociedad civil de la región» (organización) se agregó correctamente."]
+    organisation = Organisation.objects.get(name="Sociedad civil de la región")
+    page = secretariat_client.get(reverse("admin:agenda_organisation_delete", args=[organisation.pk]))
+    assert "¿Seguro que quiere eliminar «Sociedad civil de la región» (organización)?" in html.unescape(
+        page.content.decode()
+    )

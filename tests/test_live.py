@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.utils import translation
 
 from agenda import live
 from agenda.models import AgendaItem, LiveEvent, Meeting
@@ -168,7 +169,7 @@ def test_the_clock_runs_only_for_published_meetings(seed_meeting, keeper, status
 
 def test_ending_the_meeting_needs_its_confirmation(seed_meeting, keeper):
     live.start_meeting(seed_meeting, by=keeper, at=t("09:00"))
-    with pytest.raises(live.LiveActionRefused, match="Yes, end the meeting"):
+    with translation.override("en"), pytest.raises(live.LiveActionRefused, match="Yes, end the meeting"):
         live.record(seed_meeting, LiveEvent.Kind.END_MEETING, by=keeper, at=t("09:05"))
     assert live.load_replay(seed_meeting).status == "running"
 
@@ -181,13 +182,13 @@ def test_an_ended_meeting_can_be_taken_back_for_half_an_hour_and_the_item_runs_o
     assert seen(seed_meeting, "09:24")[1] == ("TEMA 1.", "now", "09:15", "10:03")
     # The three minutes in between were a pause, not time spent on TEMA 1.
     live.end_meeting(seed_meeting, by=keeper, at=t("11:00"))
-    with pytest.raises(live.LiveActionRefused, match="more than 30 minutes ago"):
+    with translation.override("en"), pytest.raises(live.LiveActionRefused, match="more than 30 minutes ago"):
         live.undo_end(seed_meeting, by=keeper, at=t("11:31"))
     assert live.load_replay(seed_meeting).status == "ended"
 
 
 def test_the_clock_starts_only_on_the_meetings_day_and_a_rehearsal_on_any(seed_meeting, keeper):
-    with pytest.raises(live.LiveActionRefused, match="not the meeting's day"):
+    with translation.override("en"), pytest.raises(live.LiveActionRefused, match="not the meeting's day"):
         live.start_meeting(seed_meeting, by=keeper, at=t("09:00").replace(day=30))
     # Late in the evening of 31 May in San José is already 1 June in UTC: still the meeting's day.
     late_evening = datetime(2022, 6, 1, 5, 30, tzinfo=UTC)

@@ -1,5 +1,6 @@
 """Every interface string is translated in Spanish, English and Portuguese."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -7,6 +8,8 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.contrib import admin
+from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parents[1] / "locale"
 LANGUAGES = ["es", "en", "pt"]
@@ -73,3 +76,72 @@ def test_no_string_marked_in_the_code_is_missing_from_the_catalogues(tmp_path):
         catalogue = polib.pofile(str(tmp_path / "locale" / language / "LC_MESSAGES" / "django.po"))
         missing = [entry.msgid for entry in catalogue if not entry.translated() or entry.fuzzy]
         assert missing == [], f"{language}: run `make messages` and translate these"
+
+
+# Django's admin messages that put a model's name into a sentence.
+MODEL_NAME = re.compile(
+    r"%\((?:name|verbose_name|verbose_name_plural|model|object_name|objects_name|module_name)\)s|\{name\}|%s"
+)
+# A word that agrees with the noun after or before it: an article, a determiner, or a
+# participle. Any of them beside a model's name is right for some models and wrong for others.
+AGREES_BEFORE = {
+    "es": re.compile(
+        r"\b(el|la|los|las|del|al|un|una|otro|otra|este|esta|ningún|ninguna|seleccionad\w*)\s*$", re.I
+    ),
+    "pt": re.compile(
+        r"\b(o|a|os|as|do|da|dos|das|ao|à|um|uma|outro|outra|este|esta|selecionad\w*)\s*$", re.I
+    ),
+}
+AGREES_AFTER = {
+    "es": re.compile(r"^\s*(fu[eé]\s+)?\w+(ad|id)[oa]s?\b", re.I),
+    "pt": re.compile(r"^\s*(foi\s+|foram\s+)?\w+(ad|id)[oa]s?\b", re.I),
+}
+
+
+def admin_messages_naming_a_model() -> list[polib.POEntry]:
+    admin_catalogue = Path(admin.__file__).parent / "locale" / "es" / "LC_MESSAGES" / "django.po"
+    return [
+        entry
+        for entry in polib.pofile(str(admin_catalogue))
+        if not entry.obsolete and MODEL_NAME.search(entry.msgid)
+    ]
+
+
+def admin_models() -> set:
+    """Every model the secretariat meets in the admin: on its own pages or as an inline."""
+    models = set(admin.site._registry)
+    for model_admin in admin.site._registry.values():
+        models.update(inline.model for inline in model_admin.inlines)
+    return models
+
+
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_the_admins_messages_fit_every_models_name_whatever_its_gender(language):
+    wrong = []
+    with translation.override(language):
+        for entry in admin_messages_naming_a_model():
+            if entry.msgid_plural:
+                worded = [translation.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
+            else:
+                worded = [translation.gettext(entry.msgid)]
+            for text in worded:
+                for name_at in MODEL_NAME.finditer(text):
+                    before, after = text[: name_at.start()], text[name_at.end() :]
+                    if AGREES_BEFORE[language].search(before) or AGREES_AFTER[language].search(after):
+                        wrong.append(text)
+    assert wrong == []
+
+
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_every_model_in_the_admin_is_named_in_the_language(language):
+    def names(model) -> tuple[str, str]:
+        return str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+
+    untranslated = []
+    for model in admin_models():
+        with translation.override("en"):
+            english = names(model)
+        with translation.override(language):
+            if names(model) == english:
+                untranslated.append(english)
+    assert untranslated == []

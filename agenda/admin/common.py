@@ -249,10 +249,11 @@ def action_page(
     A valid post runs `perform()`, which does the work through the domain and returns the
     message to show and where to go; a refusal it raises comes back on the form, with
     nothing saved. `about` is the row (or the words) the page is about. With `preview`, a
-    "Preview" press lists what the action would do, and does nothing.
+    "Preview" press lists what the action would do, and does nothing; a form that asks
+    nothing (publishing) shows its preview at once.
     """
     shown: list[str] = []
-    if preview is not None and request.method == "GET" and not form.is_bound:
+    if preview is not None and request.method == "GET" and not form.fields:
         shown = preview_lines(preview, form)
     if request.method == "POST" and "_preview" in request.POST and preview is not None:
         if form.is_valid():

@@ -21,6 +21,45 @@ ADMIN_MESSAGES = [
     gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
     gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
     gettext_noop("Add another %(verbose_name)s"),
+    gettext_noop("Add another %(model)s"),
+    gettext_noop("Change selected %(model)s"),
+    gettext_noop("Delete selected %(model)s"),
+    gettext_noop("View selected %(model)s"),
+    gettext_noop("View %s"),
+    gettext_noop("Delete selected %(verbose_name_plural)s"),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would result in deleting related objects, "
+        "but your account doesn't have permission to delete the following types of objects:"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would require deleting the following "
+        "protected related objects:"
+    ),
+    gettext_noop(
+        'Are you sure you want to delete the %(object_name)s "%(escaped_object)s"? All of the '
+        "following related items will be deleted:"
+    ),
+    gettext_noop(
+        "Deleting the selected %(objects_name)s would result in deleting related objects, but your "
+        "account doesn't have permission to delete the following types of objects:"
+    ),
+    gettext_noop(
+        "Deleting the selected %(objects_name)s would require deleting the following protected "
+        "related objects:"
+    ),
+    gettext_noop(
+        "Are you sure you want to delete the selected %(objects_name)s? All of the following objects "
+        "and their related items will be deleted:"
+    ),
+]
+# django-axes names its models in English only; the secretariat sees them in the admin's index.
+AXES_MODEL_NAMES = [
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
 ]
 ADMIN_PLURAL_MESSAGES = [
     ngettext_lazy(

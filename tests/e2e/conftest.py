@@ -55,7 +55,10 @@ def open_browser(tmp_path):
         ]:
             options.add_argument(flag)
         options.add_experimental_option("prefs", {"intl.accept_languages": language})
-        driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+        # TZ as well as the emulation: the emulation reaches the top page only, not a frame
+        # from another site (the embedded agenda), which runs in a process of its own.
+        service = Service(CHROMEDRIVER, env={**os.environ, "TZ": time_zone})
+        driver = webdriver.Chrome(options=options, service=service)
         drivers.append(driver)
         driver.implicitly_wait(5)
         driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": time_zone})

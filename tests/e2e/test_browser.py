@@ -13,12 +13,18 @@ PASSWORD = "una-clave-de-prueba-larga"
 
 
 def agenda_rows(browser) -> list[list[str]]:
-    """The rows' text as shown, without the "+ calendar" links beside the times."""
+    """The rows' text as shown, without the "+ calendar" links beside the times.
+
+    A detached copy has no style, so what the page hides (the phone-only labels on a wide
+    screen) is taken out of it by the original's computed style.
+    """
     return browser.execute_script(
         """
         return [...document.querySelectorAll("table.agenda-table tbody tr")].map(row =>
           [...row.querySelectorAll("td, th")].map(cell => {
             const copy = cell.cloneNode(true);
+            const hidden = [...cell.querySelectorAll("*")].map(el => getComputedStyle(el).display === "none");
+            [...copy.querySelectorAll("*")].forEach((el, i) => { if (hidden[i]) el.remove(); });
             copy.querySelectorAll(".agenda-add").forEach(link => link.remove());
             return copy.innerText.trim();
           }));

@@ -83,7 +83,10 @@ def test_three_delegations_ask_and_the_room_follows_the_floor_without_a_reload(
             wait_until(browser, lambda b, s=speaker: text_of(b, '[data-live="speaker"]') == s)
             wait_until(browser, lambda b, f=following: text_of(b, '[data-live="queue"]') == f)
         if speaker == "Chile":
-            assert "tiene la palabra: chile · 0" in text_of(room, ".live-floor").lower()
+            assert (
+                "tiene la palabra: chile · tiempo restante del orador 0"
+                in text_of(room, ".live-floor").lower()
+            )
             remaining = speaker_view.find_element(By.CSS_SELECTOR, ".floor-remaining")
             first_reading = remaining.text
             wait_until(speaker_view, lambda b, r=remaining, f=first_reading: r.text != f)
