@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.utils import timezone
 from pypdf import PdfReader
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -38,13 +38,17 @@ def signed_in(open_browser, server, next_path: str, **browser_options):
 
 
 def wait_for(browser, condition, seconds: float = 6):
-    """Wait, reading the page afresh each time: the console reloads under the test after a press."""
-    ignored = (NoSuchElementException, StaleElementReferenceException)
-    return WebDriverWait(browser, seconds, ignored_exceptions=ignored).until(condition)
+    """Wait, reading the page afresh each time.
+
+    The console reloads under the test after a press: an element read while the next page
+    replaces it is stale, missing, or "does not belong to the document" (Chromium's words).
+    """
+    return WebDriverWait(browser, seconds, ignored_exceptions=(WebDriverException,)).until(condition)
 
 
 def text(browser, selector: str) -> str:
-    return browser.find_element(By.CSS_SELECTOR, selector).text
+    """The element's text once the page holds it, whatever page was loading before."""
+    return wait_for(browser, lambda page: [page.find_element(By.CSS_SELECTOR, selector).text])[0]
 
 
 def button(browser, label: str):
