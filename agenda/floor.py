@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,10 @@ from . import live
 from .models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
 from .models.registrations import delegation_key
 from .spreadsheets import spreadsheet_text
+from .states import FloorAccess, ItemState, RequestOutcome
+
+if TYPE_CHECKING:
+    from .forms import FloorRequestForm
 
 Kind = LiveEvent.Kind
 FLOOR_KINDS = frozenset(
@@ -56,7 +61,7 @@ class Request:
     right_of_reply: bool
     asked_at: datetime
     allotted: timedelta
-    outcome: str = "waiting"  # waiting, speaking, spoke, skipped, withdrawn
+    outcome: RequestOutcome = RequestOutcome.WAITING
     given_at: datetime | None = None
     ended_at: datetime | None = None
     paused: timedelta = timedelta(0)
@@ -68,6 +73,14 @@ class Request:
     @property
     def role_label(self) -> str:
         return str(Registration.Role(self.role).label) if self.role in Registration.Role.values else ""
+
+    @property
+    def was_skipped(self) -> bool:
+        return self.outcome == RequestOutcome.SKIPPED
+
+    @property
+    def is_speaking(self) -> bool:
+        return self.outcome == RequestOutcome.SPEAKING
 
     @property
     def rank(self) -> int:
@@ -117,7 +130,7 @@ class Floor:
 
     def pace(self) -> timedelta:
         """How long an intervention takes here: the average so far, else the time allowed."""
-        spoken = [r.duration for r in self.heard if r.outcome == "spoke" and r.duration]
+        spoken = [r.duration for r in self.heard if r.outcome == RequestOutcome.SPOKE and r.duration]
         return sum(spoken, timedelta(0)) / len(spoken) if spoken else self.default_allotted
 
     def enqueue(self, request: Request) -> None:
@@ -132,7 +145,7 @@ class Floor:
             return
         if paused_since is not None:
             speaker.paused += at - max(paused_since, speaker.given_at)
-        speaker.ended_at, speaker.outcome = at, "spoke"
+        speaker.ended_at, speaker.outcome = at, RequestOutcome.SPOKE
         self.heard.append(speaker)
         self.speaking = None
 
@@ -162,7 +175,7 @@ def apply(state: live.Replay, event: LiveEvent) -> None:
         floor.enqueue(request)
     elif event.kind in (Kind.WITHDRAW, Kind.SKIP) and request in floor.waiting:
         floor.waiting.remove(request)
-        request.outcome = "withdrawn" if event.kind == Kind.WITHDRAW else "skipped"
+        request.outcome = RequestOutcome.WITHDRAWN if event.kind == Kind.WITHDRAW else RequestOutcome.SKIPPED
         request.ended_at = event.at
         if event.kind == Kind.SKIP:
             floor.heard.append(request)
@@ -172,7 +185,7 @@ def apply(state: live.Replay, event: LiveEvent) -> None:
     elif event.kind == Kind.GIVE_FLOOR and request in floor.waiting:
         floor.end_speech(event.at, state.paused_since)
         floor.waiting.remove(request)
-        request.outcome, request.given_at = "speaking", event.at
+        request.outcome, request.given_at = RequestOutcome.SPEAKING, event.at
         floor.speaking = request
     elif event.kind == Kind.EXTEND and request is floor.speaking and request:
         request.allotted += timedelta(minutes=event.minutes)
@@ -205,7 +218,7 @@ def check(
     state: live.Replay, kind: str, *, item: AgendaItem | None, request_id: int | None, **fields
 ) -> None:
     """Refuse a floor action that does not fit the state, with a message for whoever asked."""
-    if state.status == "ended":
+    if state.has_ended:
         live.refuse(_("The meeting has ended."))
     floor = state.floors.get(item.pk) if item else None
     if floor is None:
@@ -335,7 +348,7 @@ def withdraw(registration: Registration, item: AgendaItem, *, at: datetime) -> l
     refuse_revoked(registration)
     floor = live.load_replay(registration.meeting).floors.get(item.pk)
     pending = floor.pending_for(registration.delegation_key) if floor else None
-    if pending is None or pending.outcome != "waiting":
+    if pending is None or pending.outcome != RequestOutcome.WAITING:
         live.refuse(_("Your delegation has no request waiting on this item."))
     return live.record(registration.meeting, Kind.WITHDRAW, by=None, at=at, item=item, request_id=pending.id)
 
@@ -402,8 +415,8 @@ def console_list(projection: live.Projection) -> ConsoleList | None:
     state = projection.state
     for row in projection.items:
         item_floor = state.floors.get(row.item.pk)
-        if item_floor is not None and row.status in ("now", "next", "upcoming"):
-            running = row.status == "now" and not state.paused_since
+        if item_floor is not None and row.status in (ItemState.NOW, ItemState.NEXT, ItemState.UPCOMING):
+            running = row.is_now and not state.paused_since
             return ConsoleList(row.item, item_floor, projection.floors.get(row.item.pk), running)
     return None
 
@@ -421,11 +434,31 @@ class ParticipantRow:
     """One item with a list, as a participant's private page shows it to their delegation."""
 
     item: AgendaItem
-    status: str  # open, waiting, speaking, closed, not_open_to_you
+    status: FloorAccess
     place: int | None = None
     asked_by: str = ""
     queue_length: int = 0
-    form: object = None  # the button the page shows (forms.FloorRequestForm)
+    form: FloorRequestForm | None = None  # the button the page shows
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == FloorAccess.WAITING
+
+    @property
+    def is_speaking(self) -> bool:
+        return self.status == FloorAccess.SPEAKING
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == FloorAccess.CLOSED
+
+    @property
+    def is_open_to_others_only(self) -> bool:
+        return self.status == FloorAccess.NOT_OPEN_TO_YOU
+
+    @property
+    def can_ask_or_withdraw(self) -> bool:
+        return self.status in (FloorAccess.OPEN, FloorAccess.WAITING)
 
 
 def participant_rows(state: live.Replay, registration: Registration) -> list[ParticipantRow]:
@@ -434,16 +467,16 @@ def participant_rows(state: live.Replay, registration: Registration) -> list[Par
         item_floor = state.floors.get(clock.item.pk)
         if item_floor is None:
             continue
-        row = ParticipantRow(clock.item, "open", queue_length=len(item_floor.waiting))
+        row = ParticipantRow(clock.item, FloorAccess.OPEN, queue_length=len(item_floor.waiting))
         pending = item_floor.pending_for(registration.delegation_key)
         if pending is not None:
-            row.status = "speaking" if pending is item_floor.speaking else "waiting"
+            row.status = FloorAccess.SPEAKING if pending is item_floor.speaking else FloorAccess.WAITING
             row.place = item_floor.place_of(pending)
             row.asked_by = pending.person
         elif state.ended_at or clock.is_done or item_floor.closed:
-            row.status = "closed"
+            row.status = FloorAccess.CLOSED
         elif not item_floor.settings.is_open_to(registration.role):
-            row.status = "not_open_to_you"
+            row.status = FloorAccess.NOT_OPEN_TO_YOU
         rows.append(row)
     return rows
 

@@ -24,6 +24,7 @@ from . import floor
 from .cache import bump_content_version
 from .models import AgendaItem, LiveEvent, Meeting, SpeakersList
 from .spreadsheets import spreadsheet_text
+from .states import ItemState, MeetingState
 
 Kind = LiveEvent.Kind
 # The most a timekeeper may add or take away from the running item in one press.
@@ -75,12 +76,24 @@ class Replay:
     floors: dict[int, floor.Floor] = field(default_factory=dict)
 
     @property
-    def status(self) -> str:
+    def status(self) -> MeetingState:
         if self.ended_at:
-            return "ended"
+            return MeetingState.ENDED
         if self.started_at is None:
-            return "not_started"
-        return "paused" if self.paused_since else "running"
+            return MeetingState.NOT_STARTED
+        return MeetingState.PAUSED if self.paused_since else MeetingState.RUNNING
+
+    @property
+    def has_started(self) -> bool:
+        return self.status != MeetingState.NOT_STARTED
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status == MeetingState.ENDED
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == MeetingState.PAUSED
 
     def clock_for(self, item_id) -> ItemClock | None:
         return next((clock for clock in self.items if clock.item.pk == item_id), None)
@@ -166,9 +179,13 @@ def apply(state: Replay, event: LiveEvent) -> None:
 @dataclass
 class ItemProjection:
     clock: ItemClock
-    status: str  # done, now, next, upcoming
+    status: ItemState
     start: datetime
     end: datetime
+
+    @property
+    def is_now(self) -> bool:
+        return self.status == ItemState.NOW
 
     @property
     def item(self) -> AgendaItem:
@@ -194,9 +211,9 @@ class Projection:
     @property
     def is_live(self) -> bool:
         """Whether pages should follow the clock: it runs, or the meeting is about to start."""
-        if self.state.status in ("running", "paused"):
+        if self.state.status in (MeetingState.RUNNING, MeetingState.PAUSED):
             return True
-        if self.state.status == "ended" or not self.items:
+        if self.state.has_ended or not self.items:
             return False
         window = timedelta(minutes=LIVE_WINDOW_MINUTES)
         return (
@@ -212,7 +229,7 @@ class Projection:
 
     @property
     def shows_banner(self) -> bool:
-        return self.is_live or self.state.status == "ended"
+        return self.is_live or self.state.has_ended
 
     @cached_property
     def by_item_id(self) -> dict[int, ItemProjection]:
@@ -220,7 +237,7 @@ class Projection:
 
     @property
     def current(self) -> ItemProjection | None:
-        return next((row for row in self.items if row.status == "now"), None)
+        return next((row for row in self.items if row.status == ItemState.NOW), None)
 
     @property
     def floor(self) -> floor.FloorProjection | None:
@@ -230,7 +247,7 @@ class Projection:
 
     @property
     def next(self) -> ItemProjection | None:
-        return next((row for row in self.items if row.status == "next"), None)
+        return next((row for row in self.items if row.status == ItemState.NEXT), None)
 
     @property
     def projected_end(self) -> datetime | None:
@@ -311,19 +328,20 @@ def project(state: Replay, now: datetime) -> Projection:
         cursor = with_speakers_list(projection, current, current.actual_start, cursor)
     current_end = cursor
     next_found = False
+    add = projection.items.append
     for clock in state.items:
         if clock is current:
-            projection.items.append(ItemProjection(clock, "now", clock.actual_start, current_end))
+            add(ItemProjection(clock, ItemState.NOW, clock.actual_start, current_end))
         elif clock.is_done:
-            projection.items.append(ItemProjection(clock, "done", clock.actual_start, clock.actual_end))
+            add(ItemProjection(clock, ItemState.DONE, clock.actual_start, clock.actual_end))
         elif state.ended_at:
-            projection.items.append(ItemProjection(clock, "skipped", clock.planned_start, clock.planned_end))
+            add(ItemProjection(clock, ItemState.SKIPPED, clock.planned_start, clock.planned_end))
         else:
             start = max(clock.planned_start, cursor)
-            status = "upcoming" if next_found else "next"
+            status = ItemState.UPCOMING if next_found else ItemState.NEXT
             next_found = True
             cursor = with_speakers_list(projection, clock, start, start + clock.allotted)
-            projection.items.append(ItemProjection(clock, status, start, cursor))
+            add(ItemProjection(clock, status, start, cursor))
     return projection
 
 
@@ -353,9 +371,11 @@ def snapshot(projection: Projection) -> dict:
     remaining = projection.remaining
     paused = remaining is not None and state.paused_since is not None
     running = remaining is not None and not paused
-    started = state.status != "not_started"
+    started = state.has_started
     return {
         "status": state.status,
+        "has_ended": state.has_ended,
+        "is_paused": state.is_paused,
         "version": state.version,
         "current": str(current.item.uuid) if current else None,
         "next": str(next_row.item.uuid) if next_row else None,
@@ -594,7 +614,7 @@ def check(
 ) -> None:
     """Refuse an action that does not fit the state, with a message for the timekeeper."""
     if kind == Kind.UNDO_END:
-        if state.status != "ended":
+        if not state.has_ended:
             refuse(_("The meeting has not ended: there is nothing to undo."))
         if at is not None and at - state.ended_at > timedelta(minutes=UNDO_END_MINUTES):
             refuse(
@@ -602,15 +622,15 @@ def check(
                 % {"minutes": UNDO_END_MINUTES}
             )
         return
-    if state.status == "ended":
+    if state.has_ended:
         refuse(_("The meeting has ended."))
     if kind == Kind.END_MEETING and not confirmed:
         refuse(_("Confirm that the meeting ends now: press “Yes, end the meeting”."))
     if not state.items:
         refuse(_("The agenda has no timed items to run."))
-    if kind == Kind.START_MEETING and state.status != "not_started":
+    if kind == Kind.START_MEETING and state.has_started:
         refuse(_("The meeting has already started."))
-    if state.status == "not_started" and kind not in (Kind.START_MEETING, Kind.START_ITEM):
+    if not state.has_started and kind not in (Kind.START_MEETING, Kind.START_ITEM):
         refuse(_("Start the meeting first."))
     if kind == Kind.START_ITEM:
         if item is None or state.clock_for(item.pk) is None:
@@ -670,7 +690,7 @@ def check_day(meeting: Meeting, kind: str, state: Replay, at: datetime) -> None:
 
     Started on another day, the public page would show the meeting years late.
     """
-    if state.status == "not_started" and not is_meeting_day(meeting, at):
+    if not state.has_started and not is_meeting_day(meeting, at):
         first, _last = meeting_days(meeting)
         refuse(
             _(

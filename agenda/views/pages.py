@@ -151,7 +151,7 @@ class MeetingPage:
             return []
         rows = floor.participant_rows(live.load_replay(self.meeting, self.agenda), registration)
         for row in rows:
-            action = FloorRequestForm.WITHDRAW if row.status == "waiting" else FloorRequestForm.ASK
+            action = FloorRequestForm.WITHDRAW if row.is_waiting else FloorRequestForm.ASK
             row.form = FloorRequestForm(
                 initial={"action": action, "item": row.item.uuid}, registration=registration
             )

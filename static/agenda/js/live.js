@@ -35,10 +35,10 @@ if (root && root.dataset.poll) {
     const current = rows.find((row) => row.id === state.current);
     const next = rows.find((row) => row.id === state.next);
     root.hidden = false;
-    put("now-title", current ? current.title : state.status === "ended" ? root.dataset.textEnded : root.dataset.textNone);
+    put("now-title", current ? current.title : state.has_ended ? root.dataset.textEnded : root.dataset.textNone);
     put("now-who", current ? current.participants : "");
     put("next-title", next ? `${next.title} · ${hhmm.format(next.start)}${zoneLabel}` : root.dataset.textNone);
-    put("status", state.status === "paused" ? root.dataset.textPaused : "");
+    put("status", state.is_paused ? root.dataset.textPaused : "");
     const remaining = state.countdown_to !== null ? state.countdown_to - now() : state.paused_remaining_ms;
     put("remaining", remaining === null ? "" : countdown(remaining));
     document.body.classList.toggle("live-warning", remaining !== null && remaining <= 120000 && remaining > 0);
@@ -51,7 +51,9 @@ if (root && root.dataset.poll) {
     renderFloor(state.floor);
     rows.forEach((row) => {
       document.querySelectorAll(`tr[data-item="${row.id}"]`).forEach((tr) => {
-        ["done", "now", "next", "upcoming", "skipped"].forEach((s) => tr.classList.toggle(`live-${s}`, s === row.status));
+        // The row's class is its state as the server spells it (agenda/states.py, ItemState).
+        [...tr.classList].filter((name) => name.startsWith("live-")).forEach((name) => tr.classList.remove(name));
+        if (row.status) tr.classList.add(`live-${row.status}`);
         tr.querySelectorAll('[data-live="projected"]').forEach((node) => {
           node.textContent = row.moved ? `→ ${hhmm.format(row.start)} – ${hhmm.format(row.end)}` : "";
         });
