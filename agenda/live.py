@@ -237,7 +237,7 @@ class Projection:
 
     @property
     def current(self) -> ItemProjection | None:
-        return next((row for row in self.items if row.status == ItemState.NOW), None)
+        return next((row for row in self.items if row.is_now), None)
 
     @property
     def floor(self) -> floor.FloorProjection | None:

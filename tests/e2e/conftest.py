@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from agenda.models import Meeting
 
@@ -119,3 +122,21 @@ def serious_accessibility_violations(driver) -> list[str]:
         if violation["impact"] in ("serious", "critical")
         for node in violation["nodes"]
     ]
+
+
+def wait_for(browser, condition, seconds: float = 6):
+    """Wait for `condition`, reading the page afresh each time.
+
+    A press or a poll reloads the page under the test: an element read while the next page
+    replaces it is stale, missing, or "does not belong to the document" (Chromium's words).
+    """
+    return WebDriverWait(browser, seconds, ignored_exceptions=(WebDriverException,)).until(condition)
+
+
+def sign_in(browser, server, next_path: str, password: str):
+    """Sign the secretariat's user in through the admin's login page, landing on `next_path`."""
+    browser.get(f"{server.url}/admin/login/?next={next_path}")
+    browser.find_element(By.NAME, "username").send_keys("secretaria")
+    browser.find_element(By.NAME, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    return browser

@@ -6,6 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from ..factories import secretariat_user
+from .conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SEED = "/meetings/iii-reunion-plenaria-crm-csm/"
@@ -33,12 +34,7 @@ def wait_until(browser, condition) -> None:
 
 def open_console(open_browser, live_seed_today):
     """A browser signed in as the secretariat, on the seed meeting's timekeeper console."""
-    console = open_browser()
-    console.get(live_seed_today.url + "/admin/login/?next=" + SEED + "timekeeper/")
-    console.find_element(By.NAME, "username").send_keys("secretaria")
-    console.find_element(By.NAME, "password").send_keys(PASSWORD)
-    console.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    return console
+    return sign_in(open_browser(), live_seed_today, SEED + "timekeeper/", PASSWORD)
 
 
 def test_participant_page_follows_the_timekeeper_without_a_reload(open_browser, live_seed_today, screenshot):

@@ -9,16 +9,14 @@ import threading
 import pytest
 from django.utils import timezone
 from pypdf import PdfReader
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
-from selenium.webdriver.support.ui import WebDriverWait
 
 from agenda import floor, live
 from agenda.models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
 
 from ..factories import secretariat_user
-from .conftest import serious_accessibility_violations
+from .conftest import serious_accessibility_violations, sign_in, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 SEED = "/meetings/iii-reunion-plenaria-crm-csm/"
@@ -29,21 +27,7 @@ WEST, EAST = "America/Los_Angeles", "America/Sao_Paulo"
 
 def signed_in(open_browser, server, next_path: str, **browser_options):
     secretariat_user(password=PASSWORD)
-    browser = open_browser(**browser_options)
-    browser.get(f"{server.url}/admin/login/?next={next_path}")
-    browser.find_element(By.NAME, "username").send_keys("secretaria")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-    return browser
-
-
-def wait_for(browser, condition, seconds: float = 6):
-    """Wait, reading the page afresh each time.
-
-    The console reloads under the test after a press: an element read while the next page
-    replaces it is stale, missing, or "does not belong to the document" (Chromium's words).
-    """
-    return WebDriverWait(browser, seconds, ignored_exceptions=(WebDriverException,)).until(condition)
+    return sign_in(open_browser(**browser_options), server, next_path, PASSWORD)
 
 
 def text(browser, selector: str) -> str:
