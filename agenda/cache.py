@@ -1,12 +1,21 @@
-"""What pages, feeds and the API keep in the cache, and how any change makes it stale.
+"""What pages, feeds and the API keep in the cache, and the one way its keys are made.
 
-Every cached answer's key carries the content version, a number stored in the
-database (`ContentVersion`) and raised in the same transaction as any change
-the public can see (signals.py, and the bulk writes in scheduling.py, live.py
-and backups.py). After a commit every app server reads the new number, so it
-looks up keys no stale copy was ever stored under, whatever the cache holds:
-a cache that is down, emptied or brought back with old data costs speed, never
-correctness. The price is one primary-key read per request (`make bench`).
+A cached thing is kept by what it shows: `shown_key(*shown)` is a digest of the
+values and rows it is built from, where a row stands for all its stored fields
+and the rows loaded with it (`select_related`, `prefetch_related`), never for a
+hand-picked few, so a field a template starts showing is in the key already.
+
+Whole answers (`cached_answer`, `cached_view`) show everything public about
+their subject, so what stands for it in their key is the content version, a
+number stored in the database (`ContentVersion`) and raised in the same
+transaction as any change the public can see (signals.py, and the bulk writes in
+scheduling.py, live/events.py and backups.py). After a commit every app server
+reads the new number, so it looks up keys no stale copy was ever stored under,
+whatever the cache holds: a cache that is down, emptied or brought back with old
+data costs speed, never correctness. The price is one primary-key read per
+request (`make bench`). Parts reused across answers (a topic's event text, a
+page's concept note or zone chooser) are kept by their own `shown_key` instead,
+so an edit rebuilds only the parts it changed.
 """
 
 import hashlib
@@ -20,7 +29,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, models
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
@@ -100,8 +109,7 @@ def cached_answer(
     read before building: a copy built while a change commits is stored under
     the older number, never a newer one.
     """
-    # Hashed: names carry addresses and slugs of any length, and some caches cap keys at 250.
-    key = f"agenda:answer:{content_version()}:{hashlib.sha256(name.encode()).hexdigest()}"
+    key = f"agenda:answer:{shown_key(content_version(), name)}"
     answer = cache.get(key)
     # Checked here too: a cache keeps an entry for whole seconds, or longer than asked.
     if answer is None or (answer.holds_until is not None and timezone.now() >= answer.holds_until):
@@ -123,15 +131,63 @@ def cached_answer(
     return answer
 
 
-def cached_texts(
-    rows: Sequence[T], fingerprint: Callable[[T], str], build: Callable[[T], bytes]
-) -> list[bytes]:
-    """`build(row)` for each row, kept by `fingerprint(row)`: what the text depends on, all of it.
+def shown_key(*shown, memo: dict | None = None) -> str:
+    """A key for what is built from `shown`: equal values give equal keys, any change another.
+
+    Rows count with every stored field and the rows loaded with them; lists,
+    tuples and dicts with their members; anything else by its `repr`. Hashed:
+    values run to any length, and some caches cap keys at 250 characters.
+    `memo` keeps rows already read within one batch of keys (a feed's topics
+    all show their meeting).
+    """
+    digest = hashlib.sha256()
+    seen = memo if memo is not None else {}
+    for value in shown:
+        digest.update(canonical(value, seen).encode())
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+def canonical(value, seen: dict) -> str:
+    if isinstance(value, models.Model):
+        return canonical_row(value, seen)
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(canonical(member, seen) for member in value) + "]"
+    if isinstance(value, dict):
+        members = (f"{key!r}:{canonical(member, seen)}" for key, member in sorted(value.items()))
+        return "{" + ",".join(members) + "}"
+    return repr(value)
+
+
+def canonical_row(row: models.Model, seen: dict) -> str:
+    """A row's stored fields, then the related rows and lists loaded with it, each once."""
+    marker = id(row)
+    if marker in seen:
+        # Read already (or being read: a row that leads back to itself).
+        return seen[marker] or f"<{row._meta.label}:{row.pk}>"
+    seen[marker] = ""
+    meta = row._meta
+    fields = [repr(field.value_from_object(row)) for field in meta.concrete_fields]
+    loaded = [
+        f"{name}={canonical(related, seen)}"
+        for name, related in sorted(row._state.fields_cache.items())
+        if related is not None
+    ]
+    prefetched = getattr(row, "_prefetched_objects_cache", {})
+    loaded += [f"{name}={canonical(list(rows), seen)}" for name, rows in sorted(prefetched.items())]
+    text = f"<{meta.label}:{','.join(fields)}|{';'.join(loaded)}>"
+    seen[marker] = text
+    return text
+
+
+def cached_texts(rows: Sequence[T], shows: Callable[[T], tuple], build: Callable[[T], bytes]) -> list[bytes]:
+    """`build(row)` for each row, kept by `shown_key(*shows(row))`: all that the text is built from.
 
     Not under the content version: an edit rebuilds only the texts whose inputs it
     changed (one event of a 1,000-item feed). Read and written in one call each.
     """
-    keys = [f"agenda:text:{hashlib.sha256(fingerprint(row).encode()).hexdigest()}" for row in rows]
+    memo: dict = {}
+    keys = [f"agenda:text:{shown_key(*shows(row), memo=memo)}" for row in rows]
     found = cache.get_many(keys)
     missing = {key: build(row) for key, row in zip(keys, rows, strict=True) if key not in found}
     if missing:

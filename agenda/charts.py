@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from .live import ReportRow
 from .models import Meeting
+from .reports import ReportRow
 
 CHART_WIDTH = 760
 LABEL_WIDTH = 220
@@ -109,7 +109,7 @@ class SpeakingChart:
 
 
 def speaking_time(totals: list) -> SpeakingChart | None:
-    """Each delegation's speaking time as a bar, longest first (`floor.Total` rows)."""
+    """Each delegation's speaking time as a bar, longest first (`reports.Total` rows)."""
     if not totals:
         return None
     ranked = sorted(totals, key=lambda total: total.spoken, reverse=True)

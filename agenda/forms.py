@@ -17,7 +17,7 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import access, floor, history, live
+from . import access, history, live
 from .models import AgendaItem, LiveEvent, Meeting, Registration, check_agenda
 from .scheduling import MAX_SHIFT_MINUTES, suggested_slug
 
@@ -280,7 +280,7 @@ class LiveActionForm(forms.Form):
     """A timekeeper's button: which action, on which item, by how many minutes."""
 
     action = forms.ChoiceField(
-        choices=[(kind, label) for kind, label in LiveEvent.Kind.choices if kind not in floor.FLOOR_KINDS]
+        choices=[(kind, label) for kind, label in LiveEvent.Kind.choices if kind not in live.FLOOR_KINDS]
     )
     item = forms.UUIDField(required=False)
     minutes = forms.IntegerField(required=False)
@@ -294,19 +294,18 @@ class LiveActionForm(forms.Form):
     def clean_item(self) -> AgendaItem | None:
         return item_of(self.meeting, self.cleaned_data["item"])
 
-    def perform(self, *, by, at, rehearsal: bool = False):
-        """Record the pressed action through the live clock, which checks it against the state."""
-        action = self.cleaned_data["action"]
-        takes_item = action in (LiveEvent.Kind.START_ITEM, LiveEvent.Kind.NEXT)
-        return live.record(
+    def perform(self, *, by, at, rehearsal: bool = False) -> live.Replay:
+        """Record the pressed action in the event log, which checks it against the state."""
+        data = self.cleaned_data
+        return live.append(
             self.meeting,
-            action,
+            data["action"],
             by=by,
             at=at,
-            item=self.cleaned_data["item"] if takes_item else None,
-            minutes=self.cleaned_data["minutes"] if action == LiveEvent.Kind.ADJUST else None,
+            item=data["item"],
+            minutes=data["minutes"],
             rehearsal=rehearsal,
-            confirmed=self.cleaned_data["confirm"],
+            confirmed=data["confirm"],
         )
 
 
@@ -359,8 +358,8 @@ class FloorRequestForm(forms.Form):
     def perform(self, *, at) -> live.Replay:
         item = self.cleaned_data["item"]
         if self.cleaned_data["action"] == self.WITHDRAW:
-            return floor.withdraw(self.registration, item, at=at)
-        return floor.ask(self.registration, item, at=at)
+            return live.withdraw(self.registration, item, at=at)
+        return live.ask(self.registration, item, at=at)
 
 
 class FloorActionForm(forms.Form):
@@ -370,7 +369,7 @@ class FloorActionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[
             (ADD, ADD),
-            *((kind, label) for kind, label in LiveEvent.Kind.choices if kind in floor.FLOOR_KINDS),
+            *((kind, label) for kind, label in LiveEvent.Kind.choices if kind in live.FLOOR_KINDS),
         ]
     )
     item = forms.UUIDField()
@@ -395,7 +394,7 @@ class FloorActionForm(forms.Form):
     def perform(self, *, by, at, rehearsal: bool = False) -> live.Replay:
         data = self.cleaned_data
         if data["action"] == self.ADD:
-            return floor.add(
+            return live.add(
                 self.meeting,
                 data["item"],
                 data["delegation"],
@@ -404,11 +403,15 @@ class FloorActionForm(forms.Form):
                 at=at,
                 rehearsal=rehearsal,
             )
-        fields = {"request_id": data["request"]}
-        if data["action"] == LiveEvent.Kind.MOVE:
-            fields["position"] = data["position"]
-        return floor.act(
-            self.meeting, data["action"], data["item"], by=by, at=at, rehearsal=rehearsal, **fields
+        return live.act(
+            self.meeting,
+            data["action"],
+            data["item"],
+            by=by,
+            at=at,
+            rehearsal=rehearsal,
+            request_id=data["request"],
+            position=data["position"],
         )
 
 

@@ -52,16 +52,16 @@ class MeetingEntry:
     # The public changelog, newest first (history.load_changes).
     changes: Sequence[AgendaChange] = ()
     # A registered participant's private feed carries the join link even when it is not public.
-    for_participants: bool = False
+    for_registered: bool = False
 
     @property
     def shows_join_link(self) -> bool:
-        return self.meeting.shows_join_link or (self.for_participants and bool(self.meeting.video_call_url))
+        return self.meeting.shows_join_link or (self.for_registered and bool(self.meeting.video_call_url))
 
     def uid(self, row: Meeting | AgendaItem) -> str:
         """The event's UID. A participant's copy says more than the public one (the join link),
         so it is another event: one UID, SEQUENCE and DTSTAMP never stand for two texts."""
-        if self.for_participants:
+        if self.for_registered:
             return str(uuid5(row.uuid, PARTICIPANT_COPY))
         return str(row.uuid)
 
@@ -258,35 +258,26 @@ def item_event_text(item: AgendaItem, entry: MeetingEntry) -> bytes:
     return item_event(item, entry).to_ical()
 
 
-def item_event_fingerprint(item: AgendaItem, entry: MeetingEntry) -> str:
-    """Everything a topic's event text depends on, so that a copy of the text can be kept by it.
+def item_event_shows(item: AgendaItem, entry: MeetingEntry) -> tuple:
+    """What a topic's event text is built from, for `cache.shown_key`.
 
-    Its rows' LAST-MODIFIED moves with any change of theirs, their participants or
-    the names these show (signals.py); beside it, what can change the text without
-    touching a row of the event: which sub-items it lists, who holds a presidency on
-    the day, the organiser, the language, the page's address and the join link.
+    Its rows as loaded (the topic with its meeting and participants, the
+    sub-items, the organisers), and what no row holds: the names of the
+    presidencies as held on the day, the UID, the page's address, the join
+    link's showing and the language.
     """
     meeting = entry.meeting
-    presidencies = [
-        (participant.pk, participant.display_name)
-        for row in (item, *item.children)
-        for participant in row.participants.all()
-        if participant.presidency_of_id
-    ]
-    organiser = next((org for org in meeting.organisers.all() if org.email), None)
-    return repr(
-        (
-            entry.uid(item),
-            item.sequence,
-            item_last_modified(item, meeting).isoformat(),
-            [child.pk for child in item.children],
-            presidencies,
-            organiser and (organiser.pk, str(organiser), organiser.email),
-            get_language(),
-            entry.url,
-            entry.shows_join_link,
-            meeting.time_zone,
-        )
+    rows = (item, *item.children)
+    return (
+        item,
+        meeting,
+        item.children,
+        list(meeting.organisers.all()),
+        [participant.display_name for row in rows for participant in row.participants.all()],
+        entry.uid(item),
+        entry.url,
+        entry.shows_join_link,
+        get_language(),
     )
 
 
@@ -368,10 +359,10 @@ def timed_topics(entry: MeetingEntry) -> list[AgendaItem]:
     return [item for item in entry.agenda if item.starts_at]
 
 
-def build_meeting_calendar(entry: MeetingEntry, *, for_participants: bool = False) -> bytes:
+def build_meeting_calendar(entry: MeetingEntry, *, for_registered: bool = False) -> bytes:
     """The meeting as a single event; for participants, with the join link however it is shown."""
-    if for_participants:
-        entry = replace(entry, for_participants=True)
+    if for_registered:
+        entry = replace(entry, for_registered=True)
     meeting = entry.meeting
     calendar = meeting_calendar(meeting)
     calendar.add("x-wr-timezone", meeting.time_zone)

@@ -16,9 +16,12 @@ open a batch.
 
 from __future__ import annotations
 
+import functools
 import logging
 import smtplib
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -29,6 +32,9 @@ from django.utils import timezone, translation
 
 from . import history, ical
 from .models import ChangeBatch, Meeting, Notification, Registration, load_agendas
+
+T = TypeVar("T")
+U = TypeVar("U")
 
 logger = logging.getLogger(__name__)
 # After the 1st, 2nd… failed attempt, wait this long; after the last, give up.
@@ -137,8 +143,7 @@ def create_reminders(now: datetime) -> None:
 def send_pending(now: datetime) -> int:
     """Send each notification whose time has come, one transaction each; return how many were sent."""
     sent = 0
-    # A batch's mails share their changes and calendar per language: built once for all of them.
-    shared: dict[tuple, object] = {}
+    shared = SharedParts()
     for notification_id in Notification.objects.filter(
         state=Notification.State.PENDING, next_attempt_at__lte=now
     ).values_list("pk", flat=True):
@@ -146,7 +151,24 @@ def send_pending(now: datetime) -> int:
     return sent
 
 
-def send_one(notification_id: int, now: datetime, shared: dict | None = None) -> bool:
+class SharedParts:
+    """What a run's mails have alike, built once each: a batch's changes and a meeting's calendar,
+    by what they show (the batch or meeting, and the language)."""
+
+    def __init__(self) -> None:
+        self.changes = functools.cache(in_language(changes_in))
+        self.calendar = functools.cache(in_language(registered_calendar))
+
+
+def in_language(build: Callable[[T], U]) -> Callable[[T, str], U]:
+    def built_in(row: T, language: str) -> U:
+        with translation.override(language):
+            return build(row)
+
+    return built_in
+
+
+def send_one(notification_id: int, now: datetime, shared: SharedParts | None = None) -> bool:
     """Claim the notification, send it, then record what happened; return whether it went out.
 
     The claim is a conditional update that moves `next_attempt_at` past the time a
@@ -167,7 +189,7 @@ def send_one(notification_id: int, now: datetime, shared: dict | None = None) ->
         give_up(notification, "unsubscribed, or the link was revoked")
         return False
     try:
-        message(notification, {} if shared is None else shared).send()
+        message(notification, shared or SharedParts()).send()
     except Exception as error:  # any failure of the mail server: retried, then shown in the admin
         logger.warning("Mail %s not sent (attempt %d): %s", notification.pk, notification.attempts, error)
         problem = f"{type(error).__name__}: {error}"[:2000]
@@ -199,31 +221,24 @@ def give_up(notification: Notification, problem: str) -> None:
     )
 
 
-def message(notification: Notification, shared: dict) -> EmailMessage:
-    """The mail, in the participant's language, with the meeting's updated event attached.
-
-    `shared` keeps what every participant of a meeting gets alike, by language.
-    """
+def message(notification: Notification, shared: SharedParts) -> EmailMessage:
+    """The mail, in the participant's language, with the meeting's updated event attached."""
     registration = notification.registration
     meeting = registration.meeting
     language = registration.language
     with translation.override(language):
         batch = notification.batch
-        if batch is not None and ("changes", batch.pk, language) not in shared:
-            shared["changes", batch.pk, language] = changes_in(batch)
-        if ("calendar", meeting.pk, language) not in shared:
-            shared["calendar", meeting.pk, language] = participants_calendar(meeting)
         context = {
             "notification": notification,
             "registration": registration,
             "meeting": meeting,
-            "changes": shared["changes", batch.pk, language] if batch else [],
+            "changes": shared.changes(batch, language) if batch else [],
             "private_url": registration.get_absolute_private_url(),
             "unsubscribe_url": registration.get_unsubscribe_url(),
         }
         subject = " ".join(render_to_string("agenda/mail/subject.txt", context).split())
         body = render_to_string("agenda/mail/body.txt", context)
-        calendar = shared["calendar", meeting.pk, language]
+        calendar = shared.calendar(meeting, language)
     mail = EmailMessage(
         subject,
         body,
@@ -240,7 +255,7 @@ def message(notification: Notification, shared: dict) -> EmailMessage:
     return mail
 
 
-def participants_calendar(meeting: Meeting) -> bytes:
+def registered_calendar(meeting: Meeting) -> bytes:
     """The participant's copy of the meeting's event: the UID and SEQUENCE their private feed has."""
     meeting = Meeting.objects.prefetch_related("organisers", "conferences").get(pk=meeting.pk)
     entry = ical.MeetingEntry(
@@ -249,4 +264,4 @@ def participants_calendar(meeting: Meeting) -> bytes:
         settings.SITE_URL.rstrip("/") + meeting.get_absolute_url(),
         history.load_changes([meeting])[meeting.pk],
     )
-    return ical.build_meeting_calendar(entry, for_participants=True)
+    return ical.build_meeting_calendar(entry, for_registered=True)

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext
 from . import zones
 from .models import AgendaItem, Meeting
 
-AGENDA_PDF_STYLESHEET = "agenda/css/agenda-document.css"
+AGENDA_PDF_STYLESHEET = "agenda/css/agenda-printout.css"
 # Column widths of the plain-text agenda, for an 80-column terminal.
 TEXT_TIME_WIDTH = 13
 TEXT_ACTIVITY_WIDTH = 38
@@ -90,25 +90,25 @@ class AgendaPrintout:
         return rows
 
 
-def render_agenda_pdf(document: AgendaPrintout) -> bytes:
-    # Imported here: WeasyPrint loads Pango at import, which only this document needs.
+def render_agenda_pdf(printout: AgendaPrintout) -> bytes:
+    # Imported here: WeasyPrint loads Pango at import, which only printouts need.
     from weasyprint import CSS, HTML
 
     html = render_to_string(
-        "agenda/agenda_document.html", {"document": document, "meeting": document.meeting}
+        "agenda/agenda_printout.html", {"printout": printout, "meeting": printout.meeting}
     )
     stylesheet = CSS(filename=finders.find(AGENDA_PDF_STYLESHEET))
-    return HTML(string=html, base_url=document.url).write_pdf(stylesheets=[stylesheet])
+    return HTML(string=html, base_url=printout.url).write_pdf(stylesheets=[stylesheet])
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     return textwrap.wrap(text, width, subsequent_indent=indent) or [""]
 
 
-def render_agenda_text(document: AgendaPrintout) -> str:
+def render_agenda_text(printout: AgendaPrintout) -> str:
     """The agenda for a terminal: three columns in 80 characters, wrapped."""
-    meeting = document.meeting
-    span = document.zone_span
+    meeting = printout.meeting
+    span = printout.zone_span
     lines = [
         meeting.title,
         "=" * min(len(meeting.title), 80),
@@ -119,11 +119,11 @@ def render_agenda_text(document: AgendaPrintout) -> str:
         "",
     ]
     widths = (TEXT_TIME_WIDTH, TEXT_ACTIVITY_WIDTH, TEXT_PARTICIPANTS_WIDTH)
-    lines.append(document.time_heading)
+    lines.append(printout.time_heading)
     heading = ("", _("Activity"), _("Participants"))
     lines.append("  ".join(cell.ljust(width) for cell, width in zip(heading, widths, strict=True)).rstrip())
     lines.append("  ".join("-" * width for width in widths))
-    for time, _official, activity, participants, is_topic in document.rows():
+    for time, _official, activity, participants, is_topic in printout.rows():
         activity = wrap(activity, widths[1]) if is_topic else wrap(f"· {activity}", widths[1], indent="  ")
         columns = [wrap(time, widths[0]), activity, wrap(participants, widths[2])]
         for index in range(max(len(column) for column in columns)):
@@ -131,5 +131,5 @@ def render_agenda_text(document: AgendaPrintout) -> str:
             lines.append(
                 "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
             )
-    lines.extend(["", document.url, ""])
+    lines.extend(["", printout.url, ""])
     return "\n".join(lines)

@@ -1,186 +1,317 @@
-"""The meeting's record: one document made from what is stored, as a PDF and as a Word file.
+"""The meeting's record: built once as a list of blocks, written as a PDF and as a Word file.
 
 The agenda as held (planned against actual times from the live clock, the
 interventions of each speakers' list), who took part by delegation (registered,
 and marked present by the secretariat), and the conclusions and commitments.
-For the secretariat to send out, or to edit further in Word (DOCX).
+`build_record` says what the record holds, in order; `render_record_pdf` (a
+template per kind of block) and `render_record_docx` (python-docx) only lay it
+out, so the two never differ in content. For the secretariat to send out, or
+to edit further in Word.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import singledispatch
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from markdown_it import MarkdownIt
 
-from . import floor, live, outcomes
-from .models import AgendaItem, Commitment, Conclusions, Meeting, Registration
+from . import live, outcomes, reports
+from .models import Meeting, Registration
 from .templatetags.agenda_tags import duration_text
 
-RECORD_PDF_STYLESHEETS = ["agenda/css/agenda-document.css", "agenda/css/record-document.css"]
+RECORD_PDF_STYLESHEETS = ["agenda/css/agenda-printout.css", "agenda/css/record-printout.css"]
+
+
+# The blocks a record is made of ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Delegation:
-    name: str
-    people: list[Registration]
+class Title:
+    """What the record is ("Record") and of which meeting."""
+
+    kind: str
+    title: str
+    template = "agenda/record/title.html"
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+    template = "agenda/record/heading.html"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    # What the paragraph is, for the PDF's stylesheet: "facts", "note", "source", "organisers".
+    role: str = ""
+    template = "agenda/record/paragraph.html"
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of a line: strong (a name), muted (someone absent) or plain."""
+
+    text: str
+    strong: bool = False
+    muted: bool = False
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: list[list[Run]]
+    role: str = ""
+    template = "agenda/record/bullets.html"
+
+
+@dataclass(frozen=True)
+class Table:
+    headings: list[str]
+    rows: list[tuple[str, ...]]
+    # Per column, for the PDF's stylesheet: "time", "numbers" or "".
+    columns: tuple[str, ...] = ()
+    template = "agenda/record/table.html"
+
+    def classed(self, cells) -> list[tuple[str, str]]:
+        return list(zip(self.columns or ("",) * len(cells), cells, strict=True))
 
     @property
-    def present(self) -> int:
-        return sum(person.present for person in self.people)
+    def classed_headings(self) -> list[tuple[str, str]]:
+        return self.classed(self.headings)
+
+    @property
+    def classed_rows(self) -> list[list[tuple[str, str]]]:
+        return [self.classed(row) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Prose:
+    """Text the secretariat wrote in CommonMark (conclusions)."""
+
+    markdown: str
+    template = "agenda/record/prose.html"
+
+
+Block = Title | Heading | Paragraph | Bullets | Table | Prose
 
 
 @dataclass
 class MeetingRecord:
     meeting: Meeting
-    timing: list[live.ReportRow]
-    clock_used: bool
-    interventions: list[tuple[AgendaItem, list[floor.Request]]]
-    delegations: list[Delegation]
-    outcomes: list[tuple[AgendaItem, Conclusions | None, list[Commitment]]]
     url: str
+    blocks: list[Block] = field(default_factory=list)
 
-    def time(self, moment: datetime | None) -> str:
-        return f"{moment.astimezone(self.meeting.zone):%H:%M}" if moment else "—"
 
-    def span(self, start: datetime | None, end: datetime | None) -> str:
-        return f"{self.time(start)}–{self.time(end)}" if start else "—"
+# What the record holds ------------------------------------------------------------------------
 
-    def timing_rows(self) -> list[tuple[str, str, str, str]]:
-        """(activity, planned, actual, minutes planned / used) for each topic on the clock."""
-        return [
-            (
-                row.item.title,
-                self.span(row.planned_start, row.planned_end),
-                self.span(row.actual_start, row.actual_end),
-                f"{row.planned_minutes} / {'—' if row.actual_minutes is None else row.actual_minutes}",
-            )
-            for row in self.timing
-        ]
 
-    def intervention_tables(self) -> list[tuple[AgendaItem, list[tuple[str, str, str, str, str]]]]:
-        """Per item with a list: (delegation, person, given at, duration, over time) for each speaker."""
-        return [
-            (item, [self.intervention_row(request) for request in requests])
-            for item, requests in self.interventions
-        ]
+def build_record(meeting: Meeting, url: str) -> MeetingRecord:
+    agenda = meeting.agenda()
+    state = live.load_replay(meeting, agenda)
+    zone, gmt = meeting.zone, meeting.gmt_label
 
-    def intervention_row(self, request: floor.Request) -> tuple[str, str, str, str, str]:
-        name = request.delegation + (f" ({_('right of reply')})" if request.right_of_reply else "")
-        given = self.time(request.given_at) if request.given_at else _("skipped")
-        return (
-            name,
-            request.person or "—",
-            given,
-            spoken(request.duration),
-            spoken(request.over_time or None),
+    def time(moment: datetime | None) -> str:
+        return f"{moment.astimezone(zone):%H:%M}" if moment else "—"
+
+    def span(start: datetime | None, end: datetime | None) -> str:
+        return f"{time(start)}–{time(end)}" if start else "—"
+
+    facts = [
+        formats.date_format(meeting.local_date, "DATE_FORMAT"),
+        f"{meeting.local_starts_at:%H:%M}–{meeting.local_ends_at:%H:%M} ({gmt})",
+        meeting.get_modality_display(),
+        meeting.video_call_platform,
+        meeting.venue,
+    ]
+    blocks: list[Block] = [
+        Paragraph(
+            _("Regional Conference on Migration (CRM) · South American Conference on Migration (CSM)"),
+            "organisers",
+        ),
+        Title(pgettext("the minutes of a meeting", "Record"), meeting.title),
+        Paragraph(" · ".join(fact for fact in facts if fact), "facts"),
+        Heading(_("The agenda as held")),
+    ]
+    if state.started_at is None:
+        blocks.append(Paragraph(_("The live clock was not used: the times are the planned ones."), "note"))
+    blocks.append(
+        Table(
+            [_("Activity"), f"{_('Planned')} ({gmt})", _("Actual"), _("Minutes planned / used")],
+            [
+                (
+                    row.item.title,
+                    span(row.planned_start, row.planned_end),
+                    span(row.actual_start, row.actual_end),
+                    f"{row.planned_minutes} / {'—' if row.actual_minutes is None else row.actual_minutes}",
+                )
+                for row in reports.timing(state)
+            ],
+            ("", "time", "time", "numbers"),
         )
+    )
 
-    @property
-    def date(self) -> str:
-        return formats.date_format(self.meeting.local_date, "DATE_FORMAT")
+    lists = [(item, requests) for item, requests in reports.interventions(state) if requests]
+    if lists:
+        blocks.append(Heading(_("Interventions")))
+    for item, requests in lists:
+        blocks += [
+            Heading(item.title, 2),
+            Table(
+                [_("Delegation"), _("Person"), _("Given at"), _("Duration"), _("Over time")],
+                [intervention_row(request, time) for request in requests],
+                ("", "", "time", "numbers", "numbers"),
+            ),
+        ]
+
+    blocks.append(Heading(_("Participants")))
+    delegations = delegations_of(meeting)
+    if delegations:
+        blocks.append(Bullets([delegation_line(name, people) for name, people in delegations], "delegations"))
+    else:
+        blocks.append(Paragraph(_("No participants were registered."), "note"))
+
+    blocks.append(Heading(_("Conclusions and commitments")))
+    held_outcomes = outcomes.item_outcomes(meeting, agenda)
+    if not held_outcomes:
+        blocks.append(Paragraph(_("No conclusions or commitments were recorded."), "note"))
+    for item, conclusions, commitments in held_outcomes:
+        blocks.append(Heading(item.title, 2))
+        if conclusions:
+            blocks.append(Prose(conclusions.text))
+        if commitments:
+            blocks.append(Bullets([commitment_line(commitment) for commitment in commitments], "commitments"))
+    blocks.append(Paragraph(url, "source"))
+    return MeetingRecord(meeting, url, blocks)
+
+
+def intervention_row(request: live.Request, time) -> tuple[str, str, str, str, str]:
+    name = request.delegation + (f" ({_('right of reply')})" if request.right_of_reply else "")
+    return (
+        name,
+        request.person or "—",
+        time(request.given_at) if request.given_at else _("skipped"),
+        spoken(request.duration),
+        spoken(request.over_time or None),
+    )
 
 
 def spoken(span: timedelta | None) -> str:
     return duration_text(span) if span else "—"
 
 
-def build_record(meeting: Meeting, url: str) -> MeetingRecord:
-    agenda = meeting.agenda()
-    state = live.load_replay(meeting, agenda)
-    registrations = meeting.registrations.order_by("affiliation", "name")
-    delegations: dict[str, Delegation] = {}
-    for registration in registrations:
-        delegations.setdefault(
-            registration.delegation_key, Delegation(registration.affiliation, [])
-        ).people.append(registration)
-    return MeetingRecord(
-        meeting=meeting,
-        timing=live.report(state),
-        clock_used=state.started_at is not None,
-        interventions=[(item, rows) for item, rows in floor.interventions(state) if rows],
-        delegations=list(delegations.values()),
-        outcomes=outcomes.item_outcomes(meeting, agenda),
-        url=url,
-    )
+def delegations_of(meeting: Meeting) -> list[tuple[str, list[Registration]]]:
+    """Each delegation as first spelt, with its registered people, by name."""
+    delegations: dict[str, tuple[str, list[Registration]]] = {}
+    for registration in meeting.registrations.order_by("affiliation", "name"):
+        delegations.setdefault(registration.delegation_key, (registration.affiliation, []))[1].append(
+            registration
+        )
+    return list(delegations.values())
+
+
+def delegation_line(name: str, people: list[Registration]) -> list[Run]:
+    line = [Run(name, strong=True), Run(": ")]
+    for index, person in enumerate(people):
+        if index:
+            line.append(Run(", "))
+        line.append(Run(person.name) if person.present else Run(f"{person.name} ({_('absent')})", muted=True))
+    return line
+
+
+def commitment_line(commitment) -> list[Run]:
+    due = ""
+    if commitment.due_on:
+        due = f" · {_('due')} {formats.date_format(commitment.due_on, 'DATE_FORMAT')}"
+    return [
+        Run(f"{commitment.what} — "),
+        Run(str(commitment.responsible), strong=True),
+        Run(f"{due} · {commitment.get_status_display()}"),
+    ]
+
+
+# The PDF -------------------------------------------------------------------------------------
 
 
 def render_record_pdf(record: MeetingRecord) -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which only printouts need.
     from weasyprint import CSS, HTML
 
-    html = render_to_string("agenda/record_document.html", {"record": record, "meeting": record.meeting})
+    html = render_to_string("agenda/record_printout.html", {"record": record, "meeting": record.meeting})
     stylesheets = [CSS(filename=finders.find(name)) for name in RECORD_PDF_STYLESHEETS]
     return HTML(string=html, base_url=record.url).write_pdf(stylesheets=stylesheets)
+
+
+# The Word file -------------------------------------------------------------------------------
 
 
 def render_record_docx(record: MeetingRecord) -> bytes:
     """The same record as a Word document, with real headings and tables to edit."""
     from docx import Document
 
-    meeting = record.meeting
     document = Document()
-    document.core_properties.title = meeting.title
-    document.add_heading(meeting.title, level=0)
-    document.add_paragraph(
-        f"{record.date} · {meeting.local_starts_at:%H:%M}–{meeting.local_ends_at:%H:%M} ({meeting.gmt_label})"
-        f" · {meeting.get_modality_display()}"
-    )
-
-    document.add_heading(_("The agenda as held"), level=1)
-    if not record.clock_used:
-        document.add_paragraph(_("The live clock was not used: the times are the planned ones."))
-    add_table(
-        document,
-        [_("Activity"), _("Planned"), _("Actual"), _("Minutes planned / used")],
-        record.timing_rows(),
-    )
-
-    if record.interventions:
-        document.add_heading(_("Interventions"), level=1)
-        for item, rows in record.intervention_tables():
-            document.add_heading(item.title, level=2)
-            headings = [_("Delegation"), _("Person"), _("Given at"), _("Duration"), _("Over time")]
-            add_table(document, headings, rows)
-
-    document.add_heading(_("Participants"), level=1)
-    if not record.delegations:
-        document.add_paragraph(_("No participants were registered."))
-    for delegation in record.delegations:
-        paragraph = document.add_paragraph(style="List Bullet")
-        paragraph.add_run(delegation.name).bold = True
-        people = ", ".join(
-            person.name + ("" if person.present else f" ({_('absent')})") for person in delegation.people
-        )
-        paragraph.add_run(f": {people}")
-
-    document.add_heading(_("Conclusions and commitments"), level=1)
-    if not record.outcomes:
-        document.add_paragraph(_("No conclusions or commitments were recorded."))
-    for item, conclusions, commitments in record.outcomes:
-        document.add_heading(item.title, level=2)
-        if conclusions:
-            for paragraph in plain_paragraphs(conclusions.text):
-                document.add_paragraph(paragraph)
-        for commitment in commitments:
-            due = (
-                f" · {_('due')} {formats.date_format(commitment.due_on, 'DATE_FORMAT')}"
-                if commitment.due_on
-                else ""
-            )
-            document.add_paragraph(
-                f"{commitment.what} — {commitment.responsible}{due} · {commitment.get_status_display()}",
-                style="List Bullet",
-            )
-    document.add_paragraph(record.url)
+    document.core_properties.title = record.meeting.title
+    for block in record.blocks:
+        add_block(block, document)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
+
+
+@singledispatch
+def add_block(block, document) -> None:
+    raise TypeError(f"The Word record has no layout for {type(block).__name__}")
+
+
+@add_block.register
+def add_title(block: Title, document) -> None:
+    # Word shows the document's kind in its properties and file name: the title is the meeting's.
+    document.add_heading(block.title, level=0)
+
+
+@add_block.register
+def add_heading(block: Heading, document) -> None:
+    document.add_heading(block.text, level=block.level)
+
+
+@add_block.register
+def add_paragraph(block: Paragraph, document) -> None:
+    document.add_paragraph(block.text)
+
+
+@add_block.register
+def add_bullets(block: Bullets, document) -> None:
+    for line in block.items:
+        paragraph = document.add_paragraph(style="List Bullet")
+        for run in line:
+            added = paragraph.add_run(run.text)
+            added.bold, added.italic = run.strong or None, run.muted or None
+
+
+@add_block.register
+def add_table(block: Table, document) -> None:
+    table = document.add_table(rows=1, cols=len(block.headings))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, block.headings, strict=True):
+        cell.text = heading
+        cell.paragraphs[0].runs[0].bold = True
+    for row in block.rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = value
+
+
+@add_block.register
+def add_prose(block: Prose, document) -> None:
+    for paragraph in plain_paragraphs(block.markdown):
+        document.add_paragraph(paragraph)
 
 
 def plain_paragraphs(text: str) -> list[str]:
@@ -191,14 +322,3 @@ def plain_paragraphs(text: str) -> list[str]:
             parts = [child.content if child.type != "softbreak" else " " for child in token.children or []]
             lines.append("".join(parts))
     return lines
-
-
-def add_table(document, headings: list[str], rows: list[tuple[str, ...]]) -> None:
-    table = document.add_table(rows=1, cols=len(headings))
-    table.style = "Table Grid"
-    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
-        cell.text = heading
-        cell.paragraphs[0].runs[0].bold = True
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
-            cell.text = value

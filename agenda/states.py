@@ -43,3 +43,11 @@ class FloorAccess(StrEnum):
     SPEAKING = "speaking"
     CLOSED = "closed"
     NOT_OPEN_TO_YOU = "not_open_to_you"
+
+
+def state_is(*states: StrEnum, of: str = "status") -> property:
+    """A property: whether the object's `of` is one of `states` (`is_now = state_is(ItemState.NOW)`).
+
+    Templates ask these, so no template spells a state.
+    """
+    return property(lambda self: getattr(self, of) in states, doc=f"Whether {of} is {' or '.join(states)}.")

@@ -19,7 +19,7 @@ urlpatterns = [
     path("meetings/<slug:slug>/timekeeper/", views.timekeeper, name="timekeeper"),
     path("meetings/<slug:slug>/timekeeper/action/", views.timekeeper_action, name="timekeeper-action"),
     path("meetings/<slug:slug>/timekeeper/floor/", views.timekeeper_floor, name="timekeeper-floor"),
-    # The same console on any day, its actions apart from the meeting's (agenda/live.py).
+    # The same console on any day, its actions apart from the meeting's (agenda/live/events.py).
     path("meetings/<slug:slug>/rehearsal/", views.timekeeper, {"rehearsal": True}, name="rehearsal"),
     path(
         "meetings/<slug:slug>/rehearsal/action/",

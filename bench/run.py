@@ -31,7 +31,7 @@ TARGETS = """targets (issue 12), as ratios to the static file in this run:
     still crosses Django's middleware, URL resolution, one version read and one cache read
     (the "cost of Django's stack" line); the static file leaves at WhiteNoise, third in line.
   first render after an edit <= 0.3 ms per event (1,000 items): each event's text is kept by
-    all it depends on (ical.item_event_fingerprint), so only the edited one is built again.
+    all it is built from (cache.shown_key of ical.item_event_shows), so only the edited one is built again.
     <= 10 ms for the seed page: the agenda's rows and the changelog must be built again after
     an edit of the agenda (loading each about 8 ms, rendering the rows about 15 ms); the
     concept note, zone chooser and delegations' table are kept by what they show.
@@ -42,17 +42,19 @@ TARGETS = """targets (issue 12), as ratios to the static file in this run:
 
 FLOOR_SCRIPT = f"""
 from django.utils import timezone
-from agenda import floor, live
+from agenda import live
 from agenda.models import AgendaItem, Meeting, Registration, SpeakersList
-meeting = Meeting.objects.get(slug='{SLUG}')
+from tests.factories import held_today
+# The clock starts only on the meeting's day: the seed meeting is held today.
+meeting = held_today(Meeting.objects.get(slug='{SLUG}'))
 tema_1 = AgendaItem.objects.get(meeting=meeting, title_es__startswith='TEMA 1')
 SpeakersList.objects.create(item=tema_1)
 for name in ('Chile', 'México', 'Brasil', 'Perú', 'Colombia', 'Guatemala', 'OIM'):
     registration = Registration.objects.create(meeting=meeting, name=name, email=name[:3] + '@example.org', affiliation=name)
-    floor.ask(registration, tema_1, at=timezone.now())
+    live.ask(registration, tema_1, at=timezone.now())
 live.start_item(meeting, tema_1, by=None, at=timezone.now())
 first = live.load_replay(meeting).floors[tema_1.pk].waiting[0]
-floor.act(meeting, floor.Kind.GIVE_FLOOR, tema_1, by=None, at=timezone.now(), request_id=first.id)
+live.act(meeting, "give_floor", tema_1, by=None, at=timezone.now(), request_id=first.id)
 """
 
 

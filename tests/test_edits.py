@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agenda import live, scheduling
+from agenda.live import events
 from agenda.models import AgendaItem, LiveEvent, Meeting
 
 from .admin_posts import item_post, meeting_post
@@ -111,7 +112,7 @@ def test_a_live_action_that_fails_half_way_records_nothing(seed_meeting, monkeyp
     def fail(*args, **kwargs):
         raise RuntimeError("failed after the event was written")
 
-    monkeypatch.setattr(live, "apply", fail)
+    monkeypatch.setattr(events, "apply", fail)
     with pytest.raises(RuntimeError):
         live.start_meeting(seed_meeting, by=None, at=seed_meeting.starts_at)
     assert not LiveEvent.objects.exists()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from agenda import floor, live
+from agenda import live, reports
 from agenda.models import Country, LiveEvent, Registration, SpeakersList
 
 from .factories import ConferenceFactory, at, meeting_with_topics, secretariat_user
@@ -76,25 +76,25 @@ def test_member_states_come_first_then_observers_then_civil_society_each_in_the_
         ("México", Registration.Role.DELEGATE),
         ("ACNUR", Registration.Role.OBSERVER),
     ]:
-        floor.ask(register(meeting, delegation, role), item, at=at(-30))
+        live.ask(register(meeting, delegation, role), item, at=at(-30))
     assert queue(meeting) == ["Chile", "México", "OIM", "ACNUR", "Red de la sociedad civil"]
 
 
 def test_the_moderator_may_reorder_and_later_requests_keep_that_order_around_them(meeting, keeper):
     item = topic(meeting, 1)
-    floor.ask(register(meeting, "Chile"), item, at=at(-30))
-    floor.ask(register(meeting, "OIM", Registration.Role.OBSERVER), item, at=at(-29))
-    floor.act(
+    live.ask(register(meeting, "Chile"), item, at=at(-30))
+    live.ask(register(meeting, "OIM", Registration.Role.OBSERVER), item, at=at(-29))
+    live.act(
         meeting, Kind.MOVE, item, by=keeper, at=at(-28), request_id=request_of(meeting, "OIM"), position=1
     )
-    floor.ask(register(meeting, "Brasil"), item, at=at(-27))
+    live.ask(register(meeting, "Brasil"), item, at=at(-27))
     assert queue(meeting) == ["OIM", "Chile", "Brasil"]
-    floor.add(meeting, item, "chile", right_of_reply=True, by=keeper, at=at(-26))
+    live.add(meeting, item, "chile", right_of_reply=True, by=keeper, at=at(-26))
     assert queue(meeting) == ["OIM", "Chile", "Brasil", "Chile"]
     # One request and one right of reply at most: a second of either is refused.
     chile = Registration.objects.get(affiliation="Chile")
-    assert "Chile ha pedido ya la palabra" in refusal(lambda: floor.ask(chile, item, at=at(-25)))
-    again = lambda: floor.add(meeting, item, "Chile", right_of_reply=True, by=keeper, at=at(-25))  # noqa: E731
+    assert "Chile ha pedido ya la palabra" in refusal(lambda: live.ask(chile, item, at=at(-25)))
+    again = lambda: live.add(meeting, item, "Chile", right_of_reply=True, by=keeper, at=at(-25))  # noqa: E731
     assert "Chile ha pedido ya la palabra" in refusal(again)
     state = live.load_replay(meeting)
     assert [r.right_of_reply for r in state.floors[item.pk].waiting] == [False, False, False, True]
@@ -102,10 +102,10 @@ def test_the_moderator_may_reorder_and_later_requests_keep_that_order_around_the
 
 def test_one_request_per_delegation_a_colleague_is_told_the_place_already_asked(meeting):
     item = topic(meeting, 1)
-    floor.ask(register(meeting, "Chile"), item, at=at(-30))
-    floor.ask(register(meeting, "Delegación de México", name="ana"), item, at=at(-29))
+    live.ask(register(meeting, "Chile"), item, at=at(-30))
+    live.ask(register(meeting, "Delegación de México", name="ana"), item, at=at(-29))
     colleague = register(meeting, "delegacion de mexico ", name="luis")
-    message = refusal(lambda: floor.ask(colleague, item, at=at(-28)))
+    message = refusal(lambda: live.ask(colleague, item, at=at(-28)))
     assert message == "Delegación de México ha pedido ya la palabra en “Tema 2”: lugar 2."
 
 
@@ -128,7 +128,7 @@ def test_a_request_that_does_not_fit_is_refused_with_a_reason_and_nothing_saved(
     if case == "no list":
         item = topic(meeting, 0)
     elif case == "closed":
-        floor.act(meeting, Kind.CLOSE_LIST, item, by=keeper, at=at(-5))
+        live.act(meeting, Kind.CLOSE_LIST, item, by=keeper, at=at(-5))
     elif case == "ended":
         live.start_meeting(meeting, by=keeper, at=at(0))
         live.end_meeting(meeting, by=keeper, at=at(10))
@@ -140,13 +140,13 @@ def test_a_request_that_does_not_fit_is_refused_with_a_reason_and_nothing_saved(
     elif case == "item over":
         live.start_item(meeting, item, by=keeper, at=at(15))
         live.next_item(meeting, item, by=keeper, at=at(30))
-    assert refusal(lambda: floor.ask(participant, item, at=at(31))) == message
+    assert refusal(lambda: live.ask(participant, item, at=at(31))) == message
 
 
 def test_a_delegation_not_registered_cannot_be_added_to_the_list(meeting, keeper):
     register(meeting, "Chile")
     message = refusal(
-        lambda: floor.add(meeting, topic(meeting, 1), "Narnia", right_of_reply=False, by=keeper, at=at(16))
+        lambda: live.add(meeting, topic(meeting, 1), "Narnia", right_of_reply=False, by=keeper, at=at(16))
     )
     assert message == "Narnia no está inscrita en esta reunión."
 
@@ -154,9 +154,9 @@ def test_a_delegation_not_registered_cannot_be_added_to_the_list(meeting, keeper
 def test_giving_the_floor_needs_the_item_running_and_two_presses_move_the_list_by_one(meeting, keeper):
     item = topic(meeting, 1)
     for name in ("Chile", "México"):
-        floor.ask(register(meeting, name), item, at=at(-10))
+        live.ask(register(meeting, name), item, at=at(-10))
     chile = request_of(meeting, "Chile")
-    give = lambda: floor.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(16), request_id=chile)  # noqa: E731
+    give = lambda: live.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(16), request_id=chile)  # noqa: E731
     assert refusal(give).startswith("“Tema 2” no está en curso")
     live.start_item(meeting, item, by=keeper, at=at(15))
     give()
@@ -169,12 +169,12 @@ def test_giving_the_floor_needs_the_item_running_and_two_presses_move_the_list_b
 def test_at_this_pace_the_list_pushes_the_items_after_it(meeting, keeper):
     item = topic(meeting, 1)
     for name in ("Chile", "México", "Brasil", "Perú", "Colombia", "Ecuador"):
-        floor.ask(register(meeting, name), item, at=at(-10))
+        live.ask(register(meeting, name), item, at=at(-10))
     live.start_meeting(meeting, by=keeper, at=at(0))
     live.next_item(meeting, topic(meeting, 0), by=keeper, at=at(15))
-    floor.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(15), request_id=request_of(meeting, "Chile"))
+    live.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(15), request_id=request_of(meeting, "Chile"))
     # Chile speaks 5 minutes: the pace is now 5 minutes, five wait: the list ends at 09:45.
-    floor.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(20), request_id=request_of(meeting, "México"))
+    live.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(20), request_id=request_of(meeting, "México"))
     projection = live.project(live.load_replay(meeting), at(21))
     read = projection.floor
     assert read.speaker_due == at(23)
@@ -192,16 +192,16 @@ def test_at_this_pace_the_list_pushes_the_items_after_it(meeting, keeper):
 
 def test_a_pause_stops_the_speakers_time_and_an_extension_adds_a_minute(meeting, keeper):
     item = topic(meeting, 1)
-    floor.ask(register(meeting, "Chile"), item, at=at(-10))
+    live.ask(register(meeting, "Chile"), item, at=at(-10))
     chile = request_of(meeting, "Chile")
     live.start_item(meeting, item, by=keeper, at=at(15))
-    floor.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(16), request_id=chile)
+    live.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(16), request_id=chile)
     live.pause(meeting, by=keeper, at=at(17))
     live.resume(meeting, by=keeper, at=at(19))
-    floor.act(meeting, Kind.EXTEND, item, by=keeper, at=at(20), request_id=chile)
+    live.act(meeting, Kind.EXTEND, item, by=keeper, at=at(20), request_id=chile)
     projection = live.project(live.load_replay(meeting), at(20))
     assert projection.floor.speaker_remaining == timedelta(minutes=2)
-    floor.act(meeting, Kind.END_INTERVENTION, item, by=keeper, at=at(22), request_id=chile)
+    live.act(meeting, Kind.END_INTERVENTION, item, by=keeper, at=at(22), request_id=chile)
     spoken = live.load_replay(meeting).floors[item.pk].heard[0]
     assert (spoken.duration, spoken.allotted, spoken.over_time) == (
         timedelta(minutes=4),
@@ -221,7 +221,7 @@ def test_the_report_of_a_scripted_meeting_adds_up_per_delegation_and_conference(
     csm.members.add(chile.country)
     oim = register(meeting, "OIM", Registration.Role.OBSERVER, name="Olga")
     for participant, minute in [(oim, -20), (mexico, -15), (chile, -12)]:
-        floor.ask(participant, item, at=at(minute))
+        live.ask(participant, item, at=at(minute))
     live.start_meeting(meeting, by=keeper, at=at(0))
     live.next_item(meeting, topic(meeting, 0), by=keeper, at=at(15))
     ids = {name: request_of(meeting, name) for name in ("Chile", "México", "OIM")}
@@ -233,14 +233,14 @@ def test_the_report_of_a_scripted_meeting_adds_up_per_delegation_and_conference(
         (Kind.SKIP, "OIM", timedelta(minutes=21)),
     ]
     for kind, name, moment in script:
-        floor.act(meeting, kind, item, by=keeper, at=at(0) + moment, request_id=ids[name])
-    floor.add(meeting, item, "Mexico", right_of_reply=True, by=keeper, at=at(22))
+        live.act(meeting, kind, item, by=keeper, at=at(0) + moment, request_id=ids[name])
+    live.add(meeting, item, "Mexico", right_of_reply=True, by=keeper, at=at(22))
     reply = max(live.load_replay(meeting).floors[item.pk].requests)
-    floor.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(23), request_id=reply)
+    live.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(23), request_id=reply)
     live.next_item(meeting, item, by=keeper, at=at(24))
 
     state = live.load_replay(meeting)
-    [(reported_item, rows)] = floor.interventions(state)
+    [(reported_item, rows)] = reports.interventions(state)
     assert reported_item == item
     assert [(r.delegation, r.person, r.outcome, r.duration, r.over_time) for r in rows] == [
         ("México", "Ana", "spoke", timedelta(minutes=3, seconds=30), timedelta(seconds=30)),
@@ -248,7 +248,7 @@ def test_the_report_of_a_scripted_meeting_adds_up_per_delegation_and_conference(
         ("OIM", "Olga", "skipped", None, None),
         ("México", "", "spoke", timedelta(minutes=1), timedelta(0)),
     ]
-    delegations, conferences = floor.totals(state, meeting)
+    delegations, conferences = reports.totals(state, meeting)
     assert [(t.name, t.interventions, t.spoken, t.over_time) for t in delegations] == [
         ("México", 2, timedelta(minutes=4, seconds=30), timedelta(seconds=30)),
         ("Chile", 1, timedelta(minutes=2), timedelta(0)),
@@ -258,7 +258,7 @@ def test_the_report_of_a_scripted_meeting_adds_up_per_delegation_and_conference(
         ("CSM", 1, timedelta(minutes=2)),
     ]
     output = io.StringIO()
-    floor.write_interventions_csv(state, meeting.zone, output)
+    reports.write_interventions_csv(state, meeting.zone, output)
     lines = list(csv.DictReader(io.StringIO(output.getvalue())))
     assert [(line["delegation"], line["given_at"], line["duration_seconds"]) for line in lines] == [
         ("México", "2031-06-10T09:15:00-06:00".replace("2031", str(at(0).year)), "210"),

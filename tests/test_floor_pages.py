@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from agenda import floor, live
+from agenda import live
 from agenda.models import AgendaItem, LiveEvent, Registration, SpeakersList
 
 from .factories import secretariat_user
@@ -107,7 +107,7 @@ def test_the_moderator_gives_the_floor_in_order_and_everyone_sees_it(moderator, 
         ("Chile", "paula@minrel.cl", Registration.Role.DELEGATE),
         ("México", "ana@sre.gob.mx", Registration.Role.DELEGATE),
     ]:
-        floor.ask(register(seed_meeting, delegation, email, role), tema_1, at=t("08:50"))
+        live.ask(register(seed_meeting, delegation, email, role), tema_1, at=t("08:50"))
     live.start_meeting(seed_meeting, by=None, at=t("09:00"))
     live.next_item(seed_meeting, AgendaItem.objects.get(title="Apertura"), by=None, at=t("09:15"))
     console = unescape(moderator.get(CONSOLE).content.decode())
@@ -172,12 +172,12 @@ def test_only_timekeepers_may_act_on_the_list(client, seed_meeting, tema_1):
 
 def test_the_report_lists_interventions_totals_csv_and_chart(moderator, seed_meeting, tema_1):
     chile = register(seed_meeting, "Chile", "paula@minrel.cl")
-    floor.ask(chile, tema_1, at=t("08:50"))
+    live.ask(chile, tema_1, at=t("08:50"))
     live.start_meeting(seed_meeting, by=None, at=t("09:00"))
     live.next_item(seed_meeting, AgendaItem.objects.get(title="Apertura"), by=None, at=t("09:15"))
     request = live.load_replay(seed_meeting).floors[tema_1.pk].waiting[0].id
-    floor.act(seed_meeting, Kind.GIVE_FLOOR, tema_1, by=None, at=t("09:20"), request_id=request)
-    floor.act(seed_meeting, Kind.END_INTERVENTION, tema_1, by=None, at=t("09:24"), request_id=request)
+    live.act(seed_meeting, Kind.GIVE_FLOOR, tema_1, by=None, at=t("09:20"), request_id=request)
+    live.act(seed_meeting, Kind.END_INTERVENTION, tema_1, by=None, at=t("09:24"), request_id=request)
     report = reverse("agenda:live-report", args=[SLUG])
     page = unescape(moderator.get(report).content.decode())
     assert '<th scope="row">Chile</th>' in page and "<td>Paula</td>" in page
@@ -192,7 +192,7 @@ def test_the_report_lists_interventions_totals_csv_and_chart(moderator, seed_mee
 def test_polling_with_a_list_still_reads_only_the_content_version(
     client, seed_meeting, tema_1, django_assert_num_queries
 ):
-    floor.ask(register(seed_meeting, "Chile", "paula@minrel.cl"), tema_1, at=t("08:50"))
+    live.ask(register(seed_meeting, "Chile", "paula@minrel.cl"), tema_1, at=t("08:50"))
     first = client.get(STATE)
     with django_assert_num_queries(5):
         for _ in range(5):

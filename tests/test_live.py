@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.utils import translation
 
-from agenda import live
+from agenda import live, reports
 from agenda.models import AgendaItem, LiveEvent, Meeting
 
 from .factories import secretariat_user
@@ -96,7 +96,7 @@ def test_a_whole_meeting_with_overruns_a_pause_and_an_early_start(seed_meeting, 
             row.overrun_minutes,
             row.start_delay_minutes,
         )
-        for row in live.report(state)
+        for row in reports.timing(state)
     ]
     assert rows == [
         ("Apertur", 15, 18, 3, 2),
@@ -104,7 +104,7 @@ def test_a_whole_meeting_with_overruns_a_pause_and_an_early_start(seed_meeting, 
         ("TEMA 2.", 45, 52, 7, -2),
         ("Cierre ", 15, 16, 1, 5),
     ]
-    assert live.total_delay_minutes(state) == 6
+    assert reports.total_delay_minutes(state) == 6
     assert [event.by for event in LiveEvent.objects.all()] == [keeper] * 8
 
 
@@ -170,7 +170,7 @@ def test_the_clock_runs_only_for_published_meetings(seed_meeting, keeper, status
 def test_ending_the_meeting_needs_its_confirmation(seed_meeting, keeper):
     live.start_meeting(seed_meeting, by=keeper, at=t("09:00"))
     with translation.override("en"), pytest.raises(live.LiveActionRefused, match="Yes, end the meeting"):
-        live.record(seed_meeting, LiveEvent.Kind.END_MEETING, by=keeper, at=t("09:05"))
+        live.append(seed_meeting, LiveEvent.Kind.END_MEETING, by=keeper, at=t("09:05"))
     assert live.load_replay(seed_meeting).status == "running"
 
 
@@ -192,11 +192,11 @@ def test_the_clock_starts_only_on_the_meetings_day_and_a_rehearsal_on_any(seed_m
         live.start_meeting(seed_meeting, by=keeper, at=t("09:00").replace(day=30))
     # Late in the evening of 31 May in San José is already 1 June in UTC: still the meeting's day.
     late_evening = datetime(2022, 6, 1, 5, 30, tzinfo=UTC)
-    live.record(
+    live.append(
         seed_meeting, LiveEvent.Kind.START_MEETING, by=keeper, at=t("09:00").replace(day=2), rehearsal=True
     )
     rehearsal_day = datetime(2026, 12, 6, 15, tzinfo=UTC)
-    live.record(
+    live.append(
         seed_meeting, LiveEvent.Kind.NEXT, by=keeper, at=rehearsal_day, item=topic("Apertura"), rehearsal=True
     )
     assert live.load_replay(seed_meeting, rehearsal=True).current.item.title.startswith("TEMA 1.")

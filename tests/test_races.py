@@ -289,8 +289,8 @@ def test_two_consoles_giving_the_floor_at_once_move_the_list_by_one(app):
     first, second = app.secretaries(2)
     app.run(SEED_HELD_TODAY)
     item = app.run(
-        FLOOR_SETUP + " from django.utils import timezone; from agenda import floor;"
-        " [floor.ask(Registration.objects.create(meeting=meeting, name=n, email=n + '@example.org',"
+        FLOOR_SETUP + " from django.utils import timezone; from agenda import live;"
+        " [live.ask(Registration.objects.create(meeting=meeting, name=n, email=n + '@example.org',"
         " affiliation=n), item, at=timezone.now()) for n in ('Chile', 'México', 'Brasil', 'Perú', 'Colombia', 'OIM')];"
         " print(item.uuid)"
     )

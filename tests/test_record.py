@@ -6,9 +6,10 @@ from datetime import timedelta
 import docx
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
-from agenda import floor, live, outcomes
+from agenda import live, outcomes
 from agenda.models import AgendaItem, LiveEvent, Registration, SpeakersList
 
 from .factories import staff_user
@@ -39,12 +40,12 @@ def held(concluded):
             role=Registration.Role.OBSERVER if delegation == "OIM" else Registration.Role.DELEGATE,
         )
     for delegation in ("México", "Chile"):
-        floor.ask(people[delegation], tema(1), at=t("08:50"))
+        live.ask(people[delegation], tema(1), at=t("08:50"))
     live.start_meeting(concluded, by=None, at=t("09:00"))
     live.next_item(concluded, AgendaItem.objects.get(title="Apertura"), by=None, at=t("09:17"))
     waiting = live.load_replay(concluded).floors[tema(1).pk].waiting
-    floor.act(concluded, Kind.GIVE_FLOOR, tema(1), by=None, at=t("09:40"), request_id=waiting[0].id)
-    floor.act(
+    live.act(concluded, Kind.GIVE_FLOOR, tema(1), by=None, at=t("09:40"), request_id=waiting[0].id)
+    live.act(
         concluded,
         Kind.GIVE_FLOOR,
         tema(1),
@@ -136,3 +137,38 @@ def test_the_record_is_the_secretariats_of_the_meetings_conferences(client, held
     assert client.get(url).status_code == 403
     client.force_login(staff_user("secretaria"))
     assert client.get(reverse("agenda:meeting-record", args=[SLUG, "odt"])).status_code == 404
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_pdf_and_the_word_record_hold_the_same_blocks(secretariat, held):
+    """Built once (`record.build_record`): every heading, line and cell is in both files."""
+    from agenda import record
+
+    with translation.override("es"):
+        built = record.build_record(held, "https://plenary.example/meetings/iii/")
+    pdf = words(pdf_text(secretariat.get(reverse("agenda:meeting-record", args=[SLUG, "pdf"])).content))
+    word = docx.Document(
+        io.BytesIO(secretariat.get(reverse("agenda:meeting-record", args=[SLUG, "docx"])).content)
+    )
+    word_lines = [words(p.text) for p in word.paragraphs]
+    word_cells = [[words(cell.text) for cell in row.cells] for table in word.tables for row in table.rows]
+    tables = 0
+    for block in built.blocks:
+        if isinstance(block, record.Table):
+            tables += 1
+            for row in [block.headings, *block.rows]:
+                assert [words(cell) for cell in row] in word_cells, row
+                assert " ".join(words(cell) for cell in row) in pdf, row
+        elif isinstance(block, record.Bullets):
+            for line in block.items:
+                text = words("".join(run.text for run in line))
+                assert text in word_lines and text in pdf, text
+        elif isinstance(block, record.Prose):
+            assert all(words(line) in word_lines for line in record.plain_paragraphs(block.markdown))
+        elif not (isinstance(block, record.Paragraph) and block.role == "source"):
+            text = words(block.title if isinstance(block, record.Title) else block.text)
+            assert text in word_lines and text in pdf, text
+    assert tables == 2  # the timing, and TEMA 1's interventions

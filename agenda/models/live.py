@@ -28,7 +28,7 @@ class LiveEvent(models.Model):
         ADJUST = "adjust", _("Change the time of the running item")
         END_MEETING = "end_meeting", _("End the meeting")
         UNDO_END = "undo_end", _("Undo the end of the meeting")
-        # The floor: a speakers' list on an item (agenda/floor.py).
+        # The floor: a speakers' list on an item (agenda/live/floor.py).
         ASK_FLOOR = "ask_floor", _("Ask for the floor")
         WITHDRAW = "withdraw", _("Withdraw a request for the floor")
         MOVE = "move", _("Move a request in the speakers' list")

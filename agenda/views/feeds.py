@@ -67,7 +67,7 @@ def serialise_topics_from_cache(topics: Sequence[AgendaItem], entry: ical.Meetin
     # After an edit only the events it changed are serialised again (`make bench`, first render).
     return cached_texts(
         topics,
-        lambda item: ical.item_event_fingerprint(item, entry),
+        lambda item: ical.item_event_shows(item, entry),
         lambda item: ical.item_event_text(item, entry),
     )
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import access, charts, floor, live, record
+from .. import access, charts, live, record, reports
 from ..cache import Built, cached_view
 from ..forms import FloorActionForm, LiveActionForm
 from ..models import Meeting
@@ -88,8 +88,8 @@ def timekeeper(request: HttpRequest, slug: str, rehearsal: bool = False) -> Http
             "urls": console_urls(slug, rehearsal),
             "on_the_day": live.is_meeting_day(meeting, now),
             "undo_end_until": live.undo_end_until(projection.state),
-            "speakers": floor.console_list(projection),
-            "delegations": floor.registered_delegations(meeting),
+            "speakers": live.console_list(projection),
+            "delegations": live.registered_delegations(meeting),
             "events": events.order_by("-at", "-id")[:20],
             "max_adjust": live.MAX_ADJUST_MINUTES,
             "undo_minutes": live.UNDO_END_MINUTES,
@@ -153,12 +153,12 @@ def live_report(request: HttpRequest, slug: str) -> HttpResponse:
     if not access.works_on(request.user, meeting):
         raise PermissionDenied
     state = live.load_replay(meeting)
-    rows = live.report(state)
+    rows = reports.timing(state)
     if request.GET.get("format") == "csv":
         return report_csv(meeting, rows)
     if request.GET.get("format") == "interventions.csv":
         return interventions_csv(meeting, state)
-    delegations, conferences = floor.totals(state, meeting)
+    delegations, conferences = reports.totals(state, meeting)
     return render(
         request,
         "agenda/live_report.html",
@@ -166,9 +166,9 @@ def live_report(request: HttpRequest, slug: str) -> HttpResponse:
             "meeting": meeting,
             "state": state,
             "rows": rows,
-            "total_delay": live.total_delay_minutes(state),
+            "total_delay": reports.total_delay_minutes(state),
             "chart": charts.timeline(meeting, rows),
-            "interventions": floor.interventions(state),
+            "interventions": reports.interventions(state),
             "delegation_totals": delegations,
             "conference_totals": conferences,
             "speaking_chart": charts.speaking_time(delegations),
@@ -176,10 +176,10 @@ def live_report(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def report_csv(meeting: Meeting, rows: list[live.ReportRow]) -> HttpResponse:
+def report_csv(meeting: Meeting, rows: list[reports.ReportRow]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-timing.csv"'
-    live.write_report_csv(rows, meeting.zone, response)
+    reports.write_timing_csv(rows, meeting.zone, response)
     return response
 
 
@@ -210,5 +210,5 @@ def meeting_record(request: HttpRequest, slug: str, file_format: str) -> HttpRes
 def interventions_csv(meeting: Meeting, state: live.Replay) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{meeting.slug}-interventions.csv"'
-    floor.write_interventions_csv(state, meeting.zone, response)
+    reports.write_interventions_csv(state, meeting.zone, response)
     return response

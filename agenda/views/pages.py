@@ -1,6 +1,5 @@
 """The public pages: the meeting list and a meeting's agenda, in the reader's language and zone."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property, wraps
@@ -13,9 +12,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import floor, history, live, outcomes, zones
-from ..cache import Built, cached_view, content_version
+from .. import history, live, outcomes, zones
+from ..cache import Built, cached_view, content_version, shown_key
 from ..forms import FloorRequestForm, TimeZoneForm
+from ..live import DelegationRow
 from ..models import AgendaItem, Commitment, Conclusions, Meeting, Registration
 from ..templatetags.agenda_tags import own_path
 
@@ -124,14 +124,12 @@ class MeetingPage:
         return self.meeting.member_countries()
 
     @cached_property
-    def times_key(self) -> str:
-        """All that the zone chooser and the delegations' table show depends on: their fragments' key.
+    def meeting_key(self) -> str:
+        """The key of the fragments the meeting's row alone shows: concept note, zone chooser, delegations.
 
-        Not the content version: an edit to the agenda leaves these two as they were.
+        Not the content version: an edit to the agenda leaves these as they were.
         """
-        meeting = self.meeting
-        shown = (meeting.starts_at, meeting.ends_at, meeting.time_zone, self.countries)
-        return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+        return shown_key(self.meeting, self.countries)
 
     @cached_property
     def agenda(self) -> list:
@@ -144,12 +142,12 @@ class MeetingPage:
         return live.project(live.load_replay(self.meeting, self.agenda), self.now)
 
     @cached_property
-    def speakers_lists(self) -> list[floor.ParticipantRow]:
+    def speakers_lists(self) -> list[DelegationRow]:
         """On a participant's private page: each speakers' list, with their delegation's place and button."""
         registration = self.registration
         if registration is None:
             return []
-        rows = floor.participant_rows(live.load_replay(self.meeting, self.agenda), registration)
+        rows = live.delegation_rows(live.load_replay(self.meeting, self.agenda), registration)
         for row in rows:
             action = FloorRequestForm.WITHDRAW if row.is_waiting else FloorRequestForm.ASK
             row.form = FloorRequestForm(

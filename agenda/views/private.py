@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import floor, ical, live
+from .. import ical, live
 from ..cache import cached_view
 from ..forms import FloorRequestForm
 from ..models import Meeting, Registration
@@ -50,14 +50,14 @@ def private_page(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def private_ical(request: HttpRequest, token: str) -> HttpResponse:
     registration = registration_or_404(token)
-    return keep_private(participants_ical(request, slug=registration.meeting.slug))
+    return keep_private(registered_ical(request, slug=registration.meeting.slug))
 
 
 # The same for every participant of the meeting: cached once, by the meeting, not the token.
 @cached_view(content_type=ICAL_CONTENT_TYPE, modified=ical.last_modified, filename="{slug}.ics")
-def participants_ical(request: HttpRequest, slug: str) -> bytes:
+def registered_ical(request: HttpRequest, slug: str) -> bytes:
     meeting = Meeting.objects.prefetch_related("organisers", "conferences").get(slug=slug)
-    return ical.build_meeting_calendar(entries(request, [meeting])[0], for_participants=True)
+    return ical.build_meeting_calendar(entries(request, [meeting])[0], for_registered=True)
 
 
 @require_POST
@@ -67,7 +67,7 @@ def private_floor(request: HttpRequest, token: str) -> HttpResponse:
     if registration is None or not registration.meeting.is_public:
         raise Http404
     try:
-        floor.refuse_revoked(registration)
+        live.refuse_revoked(registration)
     except live.LiveActionRefused as refusal:
         # The signature is ours: the participant had a real link, so say why it no longer works.
         context = {"message": " ".join(refusal.messages)}

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
-from agenda import floor, live
+from agenda import live
 from agenda.models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
 
 from ..factories import secretariat_user
@@ -118,12 +118,12 @@ def test_the_speaker_view_turns_red_on_overrun_and_amber_at_thirty_seconds(open_
         registration = Registration.objects.create(
             meeting=meeting, name=delegation, email=f"{delegation[:2]}@example.org", affiliation=delegation
         )
-        floor.ask(registration, tema_1, at=started)
+        live.ask(registration, tema_1, at=started)
     live.start_meeting(meeting, by=None, at=started)
     live.next_item(meeting, AgendaItem.objects.get(title="Apertura"), by=None, at=started)
     chile, mexico = live.load_replay(meeting).floors[tema_1.pk].waiting
     # Chile was given its minute 70 seconds ago: 10 seconds over.
-    floor.act(meeting, Kind.GIVE_FLOOR, tema_1, by=None, at=now - timedelta(seconds=70), request_id=chile.id)
+    live.act(meeting, Kind.GIVE_FLOOR, tema_1, by=None, at=now - timedelta(seconds=70), request_id=chile.id)
     speaker_view = open_browser()
     speaker_view.get(live_seed_today.url + SEED + "speaker/")
     wait_until(speaker_view, lambda b: "floor-overrun" in body_classes(b))
@@ -132,7 +132,7 @@ def test_the_speaker_view_turns_red_on_overrun_and_amber_at_thirty_seconds(open_
     assert remaining.value_of_css_property("color") == "rgba(255, 107, 107, 1)", "red"
     speaker_view.execute_script("window.samePage = true")
     # México was given the floor 45 seconds ago: 15 of its 60 are left.
-    floor.act(meeting, Kind.GIVE_FLOOR, tema_1, by=None, at=now - timedelta(seconds=45), request_id=mexico.id)
+    live.act(meeting, Kind.GIVE_FLOOR, tema_1, by=None, at=now - timedelta(seconds=45), request_id=mexico.id)
     wait_until(speaker_view, lambda b: "floor-warning" in body_classes(b))
     assert "floor-overrun" not in body_classes(speaker_view)
     remaining = speaker_view.find_element(By.CSS_SELECTOR, ".floor-remaining")

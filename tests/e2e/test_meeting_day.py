@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
 
-from agenda import floor, live
+from agenda import live
 from agenda.models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
 
 from ..factories import secretariat_user
@@ -111,7 +111,7 @@ def running_floor(meeting: Meeting) -> AgendaItem:
         registration = Registration.objects.create(
             meeting=meeting, name=name, email=f"{name}@example.org", affiliation=country
         )
-        floor.ask(registration, tema_1, at=now)
+        live.ask(registration, tema_1, at=now)
     return tema_1
 
 
@@ -137,7 +137,7 @@ def test_the_floors_actions_have_keys_a_visible_legend_and_no_empty_line(open_br
     wait_for(console, lambda page: LiveEvent.objects.filter(kind="extend").exists())
     console.find_element(By.TAG_NAME, "body").send_keys("e")
     wait_for(console, lambda page: not page.find_elements(By.CSS_SELECTOR, ".floor-speaking"))
-    kinds = list(LiveEvent.objects.filter(kind__in=floor.FLOOR_KINDS).values_list("kind", flat=True))
+    kinds = list(LiveEvent.objects.filter(kind__in=live.FLOOR_KINDS).values_list("kind", flat=True))
     assert kinds == ["ask_floor", "ask_floor", "give_floor", "extend", "end_intervention"]
 
 

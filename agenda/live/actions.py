@@ -1,0 +1,128 @@
+"""What the console's and the private page's buttons do, each through `events.append`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from ..models import AgendaItem, LiveEvent, Meeting, Registration
+from ..states import RequestOutcome
+from .events import append, load_replay
+from .floor import EXTEND_MINUTES
+from .rules import refuse
+from .state import Replay
+
+Kind = LiveEvent.Kind
+
+
+# The clock --------------------------------------------------------------------------------------
+
+
+def start_meeting(meeting: Meeting, *, by, at: datetime) -> Replay:
+    return append(meeting, Kind.START_MEETING, by=by, at=at)
+
+
+def start_item(meeting: Meeting, item: AgendaItem, *, by, at: datetime) -> Replay:
+    return append(meeting, Kind.START_ITEM, by=by, at=at, item=item)
+
+
+def next_item(meeting: Meeting, ending: AgendaItem, *, by, at: datetime) -> Replay:
+    """End `ending` and start the one after it; refused if `ending` is not what runs now."""
+    return append(meeting, Kind.NEXT, by=by, at=at, item=ending)
+
+
+def pause(meeting: Meeting, *, by, at: datetime) -> Replay:
+    return append(meeting, Kind.PAUSE, by=by, at=at)
+
+
+def resume(meeting: Meeting, *, by, at: datetime) -> Replay:
+    return append(meeting, Kind.RESUME, by=by, at=at)
+
+
+def adjust(meeting: Meeting, minutes: int, *, by, at: datetime) -> Replay:
+    return append(meeting, Kind.ADJUST, by=by, at=at, minutes=minutes)
+
+
+def end_meeting(meeting: Meeting, *, by, at: datetime) -> Replay:
+    return append(meeting, Kind.END_MEETING, by=by, at=at, confirmed=True)
+
+
+def undo_end(meeting: Meeting, *, by, at: datetime) -> Replay:
+    """Take back "End the meeting": the item that ran then runs again, the time between a pause."""
+    return append(meeting, Kind.UNDO_END, by=by, at=at)
+
+
+# The floor --------------------------------------------------------------------------------------
+
+
+def ask(registration: Registration, item: AgendaItem, *, at: datetime) -> Replay:
+    """A registered participant asks for the floor for their delegation."""
+    refuse_revoked(registration)
+    return request_floor(registration, item, by=None, at=at)
+
+
+def add(
+    meeting: Meeting,
+    item: AgendaItem,
+    delegation: str,
+    *,
+    right_of_reply: bool,
+    by,
+    at: datetime,
+    rehearsal: bool = False,
+) -> Replay:
+    """The moderator adds a registered delegation that asked orally or in the chat."""
+    registration = meeting.registrations.filter(revoked_at__isnull=True).for_delegation(delegation)
+    if registration is None:
+        refuse(_("%(delegation)s is not registered for this meeting.") % {"delegation": delegation})
+    return request_floor(registration, item, by=by, at=at, right_of_reply=right_of_reply, rehearsal=rehearsal)
+
+
+def request_floor(
+    registration: Registration,
+    item: AgendaItem,
+    *,
+    by,
+    at: datetime,
+    right_of_reply: bool = False,
+    rehearsal: bool = False,
+) -> Replay:
+    """Record a request for `registration`'s delegation, from their link (`by` None) or a moderator."""
+    return append(
+        registration.meeting,
+        Kind.ASK_FLOOR,
+        by=by,
+        at=at,
+        item=item,
+        delegation=registration.affiliation,
+        speaker_role=registration.role,
+        registration=registration if by is None else None,
+        country=registration.country,
+        right_of_reply=right_of_reply,
+        rehearsal=rehearsal,
+    )
+
+
+def refuse_revoked(registration: Registration) -> None:
+    if registration.is_revoked:
+        refuse(_("This private link has been revoked: ask the secretariat for a new one."))
+
+
+def withdraw(registration: Registration, item: AgendaItem, *, at: datetime) -> Replay:
+    """A participant takes back their delegation's waiting request."""
+    refuse_revoked(registration)
+    item_floor = load_replay(registration.meeting).floors.get(item.pk)
+    pending = item_floor.pending_for(registration.delegation_key) if item_floor else None
+    if pending is None or pending.outcome != RequestOutcome.WAITING:
+        refuse(_("Your delegation has no request waiting on this item."))
+    return append(registration.meeting, Kind.WITHDRAW, by=None, at=at, item=item, request_id=pending.id)
+
+
+def act(
+    meeting: Meeting, kind: str, item: AgendaItem, *, by, at: datetime, rehearsal: bool = False, **fields
+) -> Replay:
+    """A moderator's action on a request (give, extend, end, skip, move, withdraw) or on the list."""
+    if kind == Kind.EXTEND:
+        fields["minutes"] = EXTEND_MINUTES
+    return append(meeting, kind, by=by, at=at, item=item, rehearsal=rehearsal, **fields)

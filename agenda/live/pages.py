@@ -1,0 +1,80 @@
+"""What the console and a participant's private page show of the speakers' lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..models import AgendaItem, Meeting, Registration
+from ..states import FloorAccess, ItemState, state_is
+from .projection import FloorProjection, Projection
+from .state import Floor, Replay
+
+if TYPE_CHECKING:
+    from ..forms import FloorRequestForm
+
+
+@dataclass
+class ConsoleList:
+    """The list the moderator works on: the running item's, else the next one's."""
+
+    item: AgendaItem
+    floor: Floor
+    read: FloorProjection | None
+    running: bool
+
+
+def console_list(projection: Projection) -> ConsoleList | None:
+    state = projection.state
+    for row in projection.items:
+        item_floor = state.floors.get(row.item.pk)
+        if item_floor is not None and row.status in (ItemState.NOW, ItemState.NEXT, ItemState.UPCOMING):
+            running = row.is_now and not state.paused_since
+            return ConsoleList(row.item, item_floor, projection.floors.get(row.item.pk), running)
+    return None
+
+
+def registered_delegations(meeting: Meeting) -> list[str]:
+    """Each delegation with a valid link, once, as first registered: whom the moderator may add."""
+    seen: dict[str, str] = {}
+    for registration in meeting.registrations.filter(revoked_at__isnull=True).order_by("affiliation", "id"):
+        seen.setdefault(registration.delegation_key, registration.affiliation)
+    return list(seen.values())
+
+
+@dataclass
+class DelegationRow:
+    """One item with a list, as a participant's private page shows it to their delegation."""
+
+    item: AgendaItem
+    status: FloorAccess
+    place: int | None = None
+    asked_by: str = ""
+    queue_length: int = 0
+    form: FloorRequestForm | None = None  # the button the page shows
+
+    is_waiting = state_is(FloorAccess.WAITING)
+    is_speaking = state_is(FloorAccess.SPEAKING)
+    is_closed = state_is(FloorAccess.CLOSED)
+    is_open_to_others_only = state_is(FloorAccess.NOT_OPEN_TO_YOU)
+    can_ask_or_withdraw = state_is(FloorAccess.OPEN, FloorAccess.WAITING)
+
+
+def delegation_rows(state: Replay, registration: Registration) -> list[DelegationRow]:
+    rows = []
+    for clock in state.items:
+        item_floor = state.floors.get(clock.item.pk)
+        if item_floor is None:
+            continue
+        row = DelegationRow(clock.item, FloorAccess.OPEN, queue_length=len(item_floor.waiting))
+        pending = item_floor.pending_for(registration.delegation_key)
+        if pending is not None:
+            row.status = FloorAccess.SPEAKING if pending is item_floor.speaking else FloorAccess.WAITING
+            row.place = item_floor.place_of(pending)
+            row.asked_by = pending.person
+        elif state.ended_at or clock.is_done or item_floor.closed:
+            row.status = FloorAccess.CLOSED
+        elif not item_floor.settings.is_open_to(registration.role):
+            row.status = FloorAccess.NOT_OPEN_TO_YOU
+        rows.append(row)
+    return rows

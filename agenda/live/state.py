@@ -1,0 +1,188 @@
+"""What the event log replays into: the clock's topics and each speakers' list, with no `now`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ..models import AgendaItem, Registration, SpeakersList
+from ..models.registrations import delegation_key
+from ..states import MeetingState, RequestOutcome, state_is
+
+# Where a request joins the queue, before the moderator moves it.
+ROLE_RANK = {Registration.Role.DELEGATE: 0, Registration.Role.OBSERVER: 1, Registration.Role.CIVIL_SOCIETY: 2}
+REPLY_RANK = 3
+
+
+@dataclass
+class ItemClock:
+    """One topic's plan and what happened to it."""
+
+    item: AgendaItem
+    planned_start: datetime
+    planned_end: datetime
+    extra: timedelta = timedelta(0)
+    actual_start: datetime | None = None
+    actual_end: datetime | None = None
+    paused: timedelta = timedelta(0)
+
+    @property
+    def allotted(self) -> timedelta:
+        return self.planned_end - self.planned_start + self.extra
+
+    @property
+    def is_done(self) -> bool:
+        return self.actual_end is not None
+
+
+@dataclass
+class Request:
+    """One delegation's request for the floor on one item, and what became of it."""
+
+    id: int  # the "ask_floor" event's
+    delegation: str
+    role: str
+    person: str
+    country_id: str | None
+    right_of_reply: bool
+    asked_at: datetime
+    allotted: timedelta
+    outcome: RequestOutcome = RequestOutcome.WAITING
+    given_at: datetime | None = None
+    ended_at: datetime | None = None
+    paused: timedelta = timedelta(0)
+
+    @property
+    def key(self) -> str:
+        return delegation_key(self.delegation)
+
+    @property
+    def role_label(self) -> str:
+        return str(Registration.Role(self.role).label) if self.role in Registration.Role.values else ""
+
+    was_skipped = state_is(RequestOutcome.SKIPPED, of="outcome")
+    is_speaking = state_is(RequestOutcome.SPEAKING, of="outcome")
+
+    @property
+    def rank(self) -> int:
+        return REPLY_RANK if self.right_of_reply else ROLE_RANK.get(self.role, REPLY_RANK)
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.given_at is None or self.ended_at is None:
+            return None
+        return self.ended_at - self.given_at - self.paused
+
+    @property
+    def over_time(self) -> timedelta | None:
+        """How much longer than allowed (with extensions) the speaker spoke; zero if not."""
+        duration = self.duration
+        return None if duration is None else max(duration - self.allotted, timedelta(0))
+
+
+@dataclass
+class Floor:
+    """One item's speakers' list after every recorded action.
+
+    The queue's order: member states' delegations, then observers, then civil
+    society, each in the order they asked; rights of reply last. The moderator
+    may move a request anywhere; later requests keep that order around it.
+    """
+
+    settings: SpeakersList
+    closed: bool = False
+    waiting: list[Request] = field(default_factory=list)
+    speaking: Request | None = None
+    heard: list[Request] = field(default_factory=list)  # spoke or skipped, in order
+    requests: dict[int, Request] = field(default_factory=dict)
+
+    @property
+    def default_allotted(self) -> timedelta:
+        return timedelta(minutes=self.settings.minutes_per_intervention)
+
+    def pending_for(self, key: str, *, right_of_reply: bool = False) -> Request | None:
+        """The delegation's request (or right of reply) still waiting or speaking, if any."""
+        return next(
+            (
+                request
+                for request in [self.speaking, *self.waiting]
+                if request and request.key == key and request.right_of_reply == right_of_reply
+            ),
+            None,
+        )
+
+    def place_of(self, request: Request) -> int | None:
+        return self.waiting.index(request) + 1 if request in self.waiting else None
+
+    def pace(self) -> timedelta:
+        """How long an intervention takes here: the average so far, else the time allowed."""
+        spoken = [r.duration for r in self.heard if r.outcome == RequestOutcome.SPOKE and r.duration]
+        return sum(spoken, timedelta(0)) / len(spoken) if spoken else self.default_allotted
+
+    def enqueue(self, request: Request) -> None:
+        place = len(self.waiting)
+        while place and self.waiting[place - 1].rank > request.rank:
+            place -= 1
+        self.waiting.insert(place, request)
+
+    def end_speech(self, at: datetime, paused_since: datetime | None) -> None:
+        speaker = self.speaking
+        if speaker is None:
+            return
+        if paused_since is not None:
+            speaker.paused += at - max(paused_since, speaker.given_at)
+        speaker.ended_at, speaker.outcome = at, RequestOutcome.SPOKE
+        self.heard.append(speaker)
+        self.speaking = None
+
+    def resume_speech(self, at: datetime, paused_since: datetime) -> None:
+        """The clock ran again: the speaker's time stood still while it was paused."""
+        if self.speaking is not None:
+            self.speaking.paused += at - max(paused_since, self.speaking.given_at)
+
+
+@dataclass
+class Replay:
+    """The meeting after every recorded event: its clock and its speakers' lists."""
+
+    items: list[ItemClock]
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    current: ItemClock | None = None
+    paused_since: datetime | None = None
+    # The item that ran when the meeting was ended: undoing the end takes it up again.
+    ended_during: ItemClock | None = None
+    version: int = 0
+    # Each speakers' list of the agenda, by item id.
+    floors: dict[int, Floor] = field(default_factory=dict)
+
+    @classmethod
+    def before_any_event(cls, agenda: list[AgendaItem], lists: list[SpeakersList]) -> Replay:
+        return cls(
+            items=[ItemClock(item, item.starts_at, item.ends_at) for item in topics_on_the_clock(agenda)],
+            floors={settings.item_id: Floor(settings) for settings in lists},
+        )
+
+    @property
+    def status(self) -> MeetingState:
+        if self.ended_at:
+            return MeetingState.ENDED
+        if self.started_at is None:
+            return MeetingState.NOT_STARTED
+        return MeetingState.PAUSED if self.paused_since else MeetingState.RUNNING
+
+    has_started = state_is(MeetingState.RUNNING, MeetingState.PAUSED, MeetingState.ENDED)
+    has_ended = state_is(MeetingState.ENDED)
+    is_paused = state_is(MeetingState.PAUSED)
+
+    def clock_for(self, item_id) -> ItemClock | None:
+        return next((clock for clock in self.items if clock.item.pk == item_id), None)
+
+    def after(self, clock: ItemClock) -> ItemClock | None:
+        index = self.items.index(clock)
+        return self.items[index + 1] if index + 1 < len(self.items) else None
+
+
+def topics_on_the_clock(agenda: list[AgendaItem]) -> list[AgendaItem]:
+    """The items the clock runs through: timed topics that are not cancelled, in order."""
+    return [item for item in agenda if item.starts_at and not item.is_cancelled]
