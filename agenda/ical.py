@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from uuid import UUID, uuid5
 
 from django.utils.translation import get_language
@@ -30,7 +31,7 @@ from icalendar import (
 
 from . import validators, zones
 from .history import AgendaChange
-from .models import AgendaItem, Meeting
+from .models import AgendaItem, Meeting, Organisation
 
 logger = logging.getLogger(__name__)
 PRODID = "-//Conferencias CRM y CSM//plenary//ES"
@@ -53,6 +54,10 @@ class MeetingEntry:
     changes: Sequence[AgendaChange] = ()
     # A registered participant's private feed carries the join link even when it is not public.
     for_registered: bool = False
+
+    @cached_property
+    def organisers(self) -> list[Organisation]:
+        return list(self.meeting.organisers.all())
 
     @property
     def shows_join_link(self) -> bool:
@@ -261,19 +266,15 @@ def item_event_text(item: AgendaItem, entry: MeetingEntry) -> bytes:
 def item_event_shows(item: AgendaItem, entry: MeetingEntry) -> tuple:
     """What a topic's event text is built from, for `cache.shown_key`.
 
-    Its rows as loaded (the topic with its meeting and participants, the
-    sub-items, the organisers), and what no row holds: the names of the
-    presidencies as held on the day, the UID, the page's address, the join
-    link's showing and the language.
+    The topic counts with the rows loaded with it (its meeting, sub-items,
+    participants and the country holding each presidency on the day); beside
+    it, the organisers, and what no row holds: the UID, the page's address,
+    the join link's showing and the language.
     """
-    meeting = entry.meeting
-    rows = (item, *item.children)
     return (
         item,
-        meeting,
-        item.children,
-        list(meeting.organisers.all()),
-        [participant.display_name for row in rows for participant in row.participants.all()],
+        entry.meeting,
+        entry.organisers,
         entry.uid(item),
         entry.url,
         entry.shows_join_link,

@@ -145,7 +145,7 @@ def build_record(meeting: Meeting, url: str) -> MeetingRecord:
         blocks.append(Paragraph(_("The live clock was not used: the times are the planned ones."), "note"))
     blocks.append(
         Table(
-            [_("Activity"), f"{_('Planned')} ({gmt})", _("Actual"), _("Minutes planned / used")],
+            [_("Activity"), "{} ({})".format(_("Planned"), gmt), _("Actual"), _("Minutes planned / used")],
             [
                 (
                     row.item.title,
@@ -194,7 +194,9 @@ def build_record(meeting: Meeting, url: str) -> MeetingRecord:
 
 
 def intervention_row(request: live.Request, time) -> tuple[str, str, str, str, str]:
-    name = request.delegation + (f" ({_('right of reply')})" if request.right_of_reply else "")
+    # Outside the f-strings: makemessages reads no call inside one.
+    reply = _("right of reply")
+    name = request.delegation + (f" ({reply})" if request.right_of_reply else "")
     return (
         name,
         request.person or "—",
@@ -219,18 +221,19 @@ def delegations_of(meeting: Meeting) -> list[tuple[str, list[Registration]]]:
 
 
 def delegation_line(name: str, people: list[Registration]) -> list[Run]:
+    absent = _("absent")
     line = [Run(name, strong=True), Run(": ")]
     for index, person in enumerate(people):
         if index:
             line.append(Run(", "))
-        line.append(Run(person.name) if person.present else Run(f"{person.name} ({_('absent')})", muted=True))
+        line.append(Run(person.name) if person.present else Run(f"{person.name} ({absent})", muted=True))
     return line
 
 
 def commitment_line(commitment) -> list[Run]:
     due = ""
     if commitment.due_on:
-        due = f" · {_('due')} {formats.date_format(commitment.due_on, 'DATE_FORMAT')}"
+        due = " · {} {}".format(_("due"), formats.date_format(commitment.due_on, "DATE_FORMAT"))
     return [
         Run(f"{commitment.what} — "),
         Run(str(commitment.responsible), strong=True),

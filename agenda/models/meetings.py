@@ -551,11 +551,11 @@ class AgendaItem(EditVersioned, CalendarVersioned):
             return int((self.ends_at - self.starts_at).total_seconds() // 60)
         return None
 
-    def participants_by_role(self) -> list[tuple[str, list[AgendaParticipant]]]:
+    def participants_by_role(self) -> list[tuple[AgendaParticipant.Role, list[AgendaParticipant]]]:
         """Group the participants by role, in the order they were entered."""
-        groups: dict[str, list[AgendaParticipant]] = {}
+        groups: dict[AgendaParticipant.Role, list[AgendaParticipant]] = {}
         for participant in self.participants.all():
-            groups.setdefault(participant.role, []).append(participant)
+            groups.setdefault(AgendaParticipant.Role(participant.role), []).append(participant)
         return list(groups.items())
 
     def participants_text(self) -> str:
@@ -563,9 +563,7 @@ class AgendaItem(EditVersioned, CalendarVersioned):
         lines = []
         for role, people in self.participants_by_role():
             names = f" {gettext('and')} ".join(participant.display_name for participant in people)
-            lines.append(
-                f"{gettext('Moderator:')} {names}" if role == AgendaParticipant.Role.MODERATOR else names
-            )
+            lines.append(f"{gettext('Moderator:')} {names}" if role.is_moderator else names)
         return "; ".join(lines)
 
     def clean(self) -> None:
@@ -731,6 +729,11 @@ class AgendaParticipant(models.Model):
         SPEAKER = "speaker", _("Speaker")
         MODERATOR = "moderator", _("Moderator")
         HOST = "host", _("Host")
+
+        @property
+        def is_moderator(self) -> bool:
+            """The agenda prints these with "Moderator:" ("Modera:") before them."""
+            return self is type(self).MODERATOR
 
     item = models.ForeignKey(
         AgendaItem, on_delete=models.CASCADE, related_name="participants", verbose_name=_("agenda item")
