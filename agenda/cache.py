@@ -2,8 +2,9 @@
 
 A cached thing is kept by what it shows: `shown_key(*shown)` is a digest of the
 values and rows it is built from, where a row stands for all its stored fields
-and the rows loaded with it (`select_related`, `prefetch_related`), never for a
-hand-picked few, so a field a template starts showing is in the key already.
+and the rows loaded with it (`select_related`, `prefetch_related`, or set on it by
+a loader), never for a hand-picked few, so a field a template starts showing is in
+the key already (`tests/test_cache_keys.py` changes each one to see).
 
 Whole answers (`cached_answer`, `cached_view`) show everything public about
 their subject, so what stands for it in their key is the content version, a

@@ -331,8 +331,10 @@ class FloorRequestForm(forms.Form):
     Plain hidden fields and a button: it works without JavaScript.
     """
 
-    ASK, WITHDRAW = "ask", "withdraw"
-    action = forms.ChoiceField(choices=[(ASK, ASK), (WITHDRAW, WITHDRAW)], widget=forms.HiddenInput)
+    ASK, WITHDRAW, POINT_OF_ORDER = "ask", "withdraw", "point_of_order"
+    action = forms.ChoiceField(
+        choices=[(ASK, ASK), (WITHDRAW, WITHDRAW), (POINT_OF_ORDER, POINT_OF_ORDER)], widget=forms.HiddenInput
+    )
     item = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, registration: Registration, **kwargs):
@@ -342,14 +344,13 @@ class FloorRequestForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_action = reverse("agenda:private-floor", args=[registration.token])
         self.helper.form_class = "floor-form d-inline"
-        withdrawing = self.initial.get("action") == self.WITHDRAW
+        action = self.initial.get("action")
+        label, style, prefix = {
+            self.WITHDRAW: (_("Withdraw the request"), "btn-sm btn-outline-secondary", "floor"),
+            self.POINT_OF_ORDER: (_("Raise a point of order"), "btn-sm btn-outline-danger", "order"),
+        }.get(action, (_("Ask for the floor"), "btn-sm btn-primary", "floor"))
         self.helper.add_input(
-            PlainButton(
-                "",
-                _("Withdraw the request") if withdrawing else _("Ask for the floor"),
-                css_class="btn-sm btn-outline-secondary" if withdrawing else "btn-sm btn-primary",
-                css_id=f"floor-{self.initial.get('item', '')}",
-            )
+            PlainButton("", label, css_class=style, css_id=f"{prefix}-{self.initial.get('item', '')}")
         )
 
     def clean_item(self) -> AgendaItem:
@@ -357,9 +358,10 @@ class FloorRequestForm(forms.Form):
 
     def perform(self, *, at) -> live.Replay:
         item = self.cleaned_data["item"]
-        if self.cleaned_data["action"] == self.WITHDRAW:
+        action = self.cleaned_data["action"]
+        if action == self.WITHDRAW:
             return live.withdraw(self.registration, item, at=at)
-        return live.ask(self.registration, item, at=at)
+        return live.ask(self.registration, item, at=at, point_of_order=action == self.POINT_OF_ORDER)
 
 
 class FloorActionForm(forms.Form):
@@ -377,6 +379,7 @@ class FloorActionForm(forms.Form):
     position = forms.IntegerField(required=False)
     delegation = forms.CharField(required=False, max_length=200)
     right_of_reply = forms.BooleanField(required=False)
+    point_of_order = forms.BooleanField(required=False)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -399,6 +402,7 @@ class FloorActionForm(forms.Form):
                 data["item"],
                 data["delegation"],
                 right_of_reply=data["right_of_reply"],
+                point_of_order=data["point_of_order"],
                 by=by,
                 at=at,
                 rehearsal=rehearsal,

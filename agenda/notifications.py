@@ -120,12 +120,36 @@ def changes_in(batch: ChangeBatch) -> list[str]:
     return lines
 
 
-def store(
-    registration: Registration, kind: str, key: str, now: datetime, batch: ChangeBatch | None = None
-) -> None:
+def store(registration: Registration, kind: str, key: str, now: datetime, **about) -> None:
     Notification.objects.get_or_create(
-        registration=registration, key=key, defaults={"kind": kind, "batch": batch, "next_attempt_at": now}
+        registration=registration, key=key, defaults={"kind": kind, "next_attempt_at": now, **about}
     )
+
+
+def acknowledge_inscription(registration: Registration, request_id: int, now: datetime) -> None:
+    """Queue the mail that tells a delegation it is on the list, and its place (read when sent)."""
+    if registration.gets_mail:
+        store(
+            registration,
+            Notification.Kind.INSCRIPTION,
+            f"inscription:{request_id}",
+            now,
+            floor_request_id=request_id,
+        )
+
+
+def inscription_of(notification: Notification) -> dict | None:
+    """The item and the request's place now, for the acknowledgement; None once it left the queue."""
+    from .live import load_replay  # the live package starts these mails: imported when one is sent
+
+    event = notification.floor_request
+    if event is None:
+        return None
+    item_floor = load_replay(event.meeting).floors.get(event.item_id)
+    request = item_floor.requests.get(event.pk) if item_floor else None
+    if request is None:
+        return None
+    return {"item": item_floor.settings.item, "place": item_floor.place_of(request), "request": request}
 
 
 def create_reminders(now: datetime) -> None:
@@ -233,6 +257,7 @@ def message(notification: Notification, shared: SharedParts) -> EmailMessage:
             "registration": registration,
             "meeting": meeting,
             "changes": shared.changes(batch, language) if batch else [],
+            "inscription": inscription_of(notification),
             "private_url": registration.get_absolute_private_url(),
             "unsubscribe_url": registration.get_unsubscribe_url(),
         }

@@ -194,9 +194,7 @@ def build_record(meeting: Meeting, url: str) -> MeetingRecord:
 
 
 def intervention_row(request: live.Request, time) -> tuple[str, str, str, str, str]:
-    # Outside the f-strings: makemessages reads no call inside one.
-    reply = _("right of reply")
-    name = request.delegation + (f" ({reply})" if request.right_of_reply else "")
+    name = request.delegation + (f" ({request.kind_label})" if request.kind_label else "")
     return (
         name,
         request.person or "—",

@@ -35,6 +35,14 @@ class RequestOutcome(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class RequestKind(StrEnum):
+    """What a delegation asks the floor for: to speak, to reply, or on a point of order."""
+
+    SPEAK = "speak"
+    REPLY = "reply"
+    ORDER = "order"
+
+
 class FloorAccess(StrEnum):
     """An item's speakers' list as one delegation finds it on its private page."""
 

@@ -9,6 +9,7 @@ import pytz
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone_location
 from django.utils import translation
+from django.utils.formats import date_format
 
 
 @cache
@@ -64,6 +65,12 @@ def time_span(starts_at: datetime, ends_at: datetime, time_zone: str, *, offset:
     start, end = starts_at.astimezone(where), ends_at.astimezone(where)
     times = f"{start:%H:%M}–{end:%H:%M}"
     return f"{times} {gmt_label(start.utcoffset())}" if offset else times
+
+
+def moment_text(moment: datetime, time_zone: str) -> str:
+    """ "31 de mayo de 2022, 08:00 GMT-6": a moment read in `time_zone`, its offset named."""
+    local = moment.astimezone(zone(time_zone))
+    return f"{date_format(local.date(), 'DATE_FORMAT')}, {local:%H:%M} {gmt_label(local.utcoffset())}"
 
 
 def gmt_label_at(moment: datetime, time_zone: str) -> str:

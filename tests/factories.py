@@ -155,7 +155,12 @@ def secretariat_user(username: str = "secretaria", password: str = "x-Pl3nary-te
 
 def held_today(meeting: Meeting) -> Meeting:
     """Move `meeting` and its agenda to today, at the same wall-clock times: its clock starts only then."""
-    days = (timezone.now().astimezone(meeting.zone).date() - meeting.local_date).days
+    return held_in(meeting, days=0)
+
+
+def held_in(meeting: Meeting, *, days: int) -> Meeting:
+    """Move `meeting` and its agenda to `days` from today (in its zone), at the same wall-clock times."""
+    days += (timezone.now().astimezone(meeting.zone).date() - meeting.local_date).days
     for item in meeting.agenda_items.all():
         AgendaItem.objects.filter(pk=item.pk).update(
             starts_at=move_to_date(item.starts_at, days, meeting),

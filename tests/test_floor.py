@@ -5,8 +5,10 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 
-from agenda import live, reports
+from agenda import live, notifications, reports
 from agenda.models import Country, LiveEvent, Registration, SpeakersList
 
 from .factories import ConferenceFactory, at, meeting_with_topics, secretariat_user
@@ -266,3 +268,65 @@ def test_the_report_of_a_scripted_meeting_adds_up_per_delegation_and_conference(
         ("OIM", "", ""),
         ("México", f"{at(0).year}-06-10T09:23:00-06:00", "60"),
     ]
+
+
+def test_a_point_of_order_goes_to_the_top_even_on_a_closed_list_and_only_while_the_item_runs(meeting, keeper):
+    item = topic(meeting, 1)
+    chile, peru = register(meeting, "Chile"), register(meeting, "Perú")
+    live.ask(chile, item, at=at(-30))
+    live.ask(register(meeting, "México"), item, at=at(-29))
+    message = refusal(lambda: live.ask(peru, item, at=at(-28), point_of_order=True))
+    assert message == "Una cuestión de orden se plantea sobre el punto en debate: “Tema 2” no está en curso."
+    live.start_item(meeting, item, by=keeper, at=at(15))
+    live.act(meeting, Kind.CLOSE_LIST, item, by=keeper, at=at(16))
+    assert "está cerrada" in refusal(lambda: live.ask(peru, item, at=at(17)))
+    live.ask(peru, item, at=at(17), point_of_order=True)
+    live.add(meeting, item, "México", right_of_reply=False, point_of_order=True, by=keeper, at=at(18))
+    assert queue(meeting) == ["Perú", "México", "Chile", "México"], (
+        "points of order first, in the order raised"
+    )
+    again = lambda: live.ask(peru, item, at=at(19), point_of_order=True)  # noqa: E731
+    assert refusal(again) == "Perú ya ha planteado una cuestión de orden en “Tema 2”."
+    waiting = live.load_replay(meeting).floors[item.pk].waiting
+    assert [r.kind_label for r in waiting] == ["cuestión de orden", "cuestión de orden", "", ""]
+    live.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(20), request_id=waiting[0].id)
+    output = io.StringIO()
+    reports.write_interventions_csv(live.load_replay(meeting), meeting.zone, output)
+    rows = list(csv.DictReader(io.StringIO(output.getvalue())))
+    assert (rows[0]["delegation"], rows[0]["point_of_order"]) == ("Perú", "yes")
+
+
+def test_delegations_inscribe_inside_the_window_and_are_told_their_place_by_mail(meeting, keeper, mailoutbox):
+    item = topic(meeting, 1)
+    SpeakersList.objects.filter(item=item).update(inscription_opens_at=at(-60), inscription_closes_at=at(-10))
+    chile, mexico = register(meeting, "Chile"), register(meeting, "México")
+    day = date_format(meeting.local_date, "DATE_FORMAT")  # "10 de junio de 2031"
+    message = refusal(lambda: live.ask(chile, item, at=at(-61)))
+    assert message == f"La inscripción en “Tema 2” abre el {day}, 08:00 GMT-6."
+    live.ask(mexico, item, at=at(-50))
+    live.ask(chile, item, at=at(-40))
+    assert refusal(lambda: live.ask(register(meeting, "Perú"), item, at=at(-10))) == (
+        f"La inscripción en “Tema 2” cerró el {day}, 08:50 GMT-6."
+    )
+    live.add(meeting, item, "Perú", right_of_reply=False, by=keeper, at=at(-5))
+    assert queue(meeting) == ["México", "Chile", "Perú"], "the moderator still adds after the close"
+
+    notifications.deliver_due(at(-39))  # with the reminders: the meeting starts within the hour
+    acknowledgements = [mail for mail in mailoutbox if "lista de oradores" in mail.subject]
+    assert len(acknowledgements) == 2
+    by_address = {mail.to[0]: mail for mail in acknowledgements}
+    acknowledgement = by_address[chile.email]
+    assert acknowledgement.subject.startswith("Inscripción en la lista de oradores: ")
+    assert "Chile está inscrita en la lista de oradores de “Tema 2”: lugar 2." in acknowledgement.body
+    assert "lugar 1." in by_address[mexico.email].body
+    assert notifications.deliver_due(at(-30)) == 0, "each acknowledgement once"
+
+
+def test_an_inscription_window_that_closes_before_it_opens_is_refused(meeting):
+    settings = SpeakersList.objects.get(item=topic(meeting, 1))
+    settings.inscription_opens_at, settings.inscription_closes_at = at(-10), at(-20)
+    with pytest.raises(ValidationError) as refused:
+        settings.full_clean()
+    assert refused.value.message_dict == {
+        "inscription_closes_at": ["La inscripción debe cerrar después de abrir."]
+    }

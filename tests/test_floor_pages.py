@@ -3,15 +3,17 @@
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from agenda import live
+from agenda.cache import bump_content_version
 from agenda.models import AgendaItem, LiveEvent, Registration, SpeakersList
 
-from .factories import secretariat_user
+from .factories import held_in, secretariat_user
 from .test_live import t
 
 SLUG = "iii-reunion-plenaria-crm-csm"
@@ -234,3 +236,40 @@ def test_the_secretariat_gives_a_topic_a_speakers_list_in_the_admin_but_not_a_su
     )
     assert "Asegúrese de que este valor es menor o igual a 30." in unescape(too_long.content.decode())
     assert SpeakersList.objects.get(item=tema_2).minutes_per_intervention == 3
+
+
+def test_the_inscribed_speakers_are_public_only_where_the_secretariat_says(client, seed_meeting, tema_1):
+    # The day before the meeting: its clock has not started, so this is an inscription.
+    held_in(seed_meeting, days=1)
+    ask(client, register(seed_meeting, "Chile", "paula@minrel.cl"), tema_1)
+    ask(client, register(seed_meeting, "México", "ana@sre.gob.mx"), tema_1)
+    page = unescape(client.get(seed_meeting.get_absolute_url()).content.decode())
+    assert 'id="inscribed-speakers"' not in page, "for registered participants only, by default"
+    SpeakersList.objects.filter(item=tema_1).update(inscribed_shown_to_public=True)
+    bump_content_version()  # as a save in the admin does (signals.py)
+    page = unescape(client.get(seed_meeting.get_absolute_url()).content.decode())
+    assert '<ol class="inscribed-list"><li>Chile</li><li>México</li></ol>' in page
+
+
+def test_the_secretariat_sets_the_inscription_window_in_the_meetings_zone(secretariat_client, seed_meeting):
+    from .admin_posts import item_post
+
+    tema_2 = AgendaItem.objects.get(title__startswith="TEMA 2")
+    url = reverse("admin:agenda_agendaitem_change", args=[tema_2.pk])
+    window = {
+        "minutes_per_intervention": "3",
+        "open_to_delegates": "on",
+        "inscription_opens_at_0": "2022-05-30",
+        "inscription_opens_at_1": "09:00",
+        "inscription_closes_at_0": "2022-05-31",
+        "inscription_closes_at_1": "08:30",
+    }
+    backwards = dict(window, inscription_closes_at_0="2022-05-29")
+    refused = secretariat_client.post(url, item_post(tema_2, speakers_list=backwards))
+    assert "La inscripción debe cerrar después de abrir." in unescape(refused.content.decode())
+    assert not SpeakersList.objects.filter(item=tema_2).exists(), "nothing saved"
+    assert secretariat_client.post(url, item_post(tema_2, speakers_list=window)).status_code == 302
+    stored = SpeakersList.objects.get(item=tema_2)
+    # GMT-6: 08:30 there is 14:30 UTC.
+    assert stored.inscription_closes_at == datetime(2022, 5, 31, 14, 30, tzinfo=UTC)
+    assert stored.inscription_opens_at == datetime(2022, 5, 30, 15, 0, tzinfo=UTC)

@@ -179,8 +179,9 @@ def test_meeting_page_queries_do_not_grow_with_the_agenda(client, db, django_ass
     # The meeting, its items, their participants, the presidencies, the member countries, the live clock,
     # the history of the meeting, its items and their participants for the changelog, its documents,
     # the content version (for the whole page's key, then for its fragments'), and the commitments
-    # earlier meetings of its series left open (its conferences, then the commitments).
-    with django_assert_num_queries(14):
+    # earlier meetings of its series left open (its conferences, then the commitments); and, the
+    # meeting being ahead, whether a speakers' list shows its inscribed speakers to the public.
+    with django_assert_num_queries(15):
         response = client.get(meeting.get_absolute_url())
     assert len(table_rows(response.content.decode())) == 1 + 2 * topic_count
 

@@ -22,7 +22,16 @@ class SpeakersListInline(admin.StackedInline):
     max_num = 1
     # No empty form on the page: one appears only when asked for, and is then created as it stands.
     extra = 0
-    fields = ["minutes_per_intervention", "open_to_delegates", "open_to_observers", "open_to_civil_society"]
+    formfield_overrides = FIELD_WIDGETS
+    fields = [
+        "minutes_per_intervention",
+        "open_to_delegates",
+        "open_to_observers",
+        "open_to_civil_society",
+        "inscription_opens_at",
+        "inscription_closes_at",
+        "inscribed_shown_to_public",
+    ]
 
 
 class ParticipantInline(admin.TabularInline):

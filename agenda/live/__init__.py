@@ -28,7 +28,14 @@ from .actions import (
 )
 from .clock import MAX_ADJUST_MINUTES, UNDO_END_MINUTES, is_meeting_day, undo_end_until
 from .events import FLOOR_KINDS, RULES, append, discard_rehearsal, load_replay, replay
-from .pages import ConsoleList, DelegationRow, console_list, delegation_rows, registered_delegations
+from .pages import (
+    ConsoleList,
+    DelegationRow,
+    console_list,
+    delegation_rows,
+    inscribed_in_public,
+    registered_delegations,
+)
 from .projection import LIVE_WINDOW_MINUTES, Projection, concerns_readers, project, snapshot
 from .rules import LiveActionRefused, refuse
 from .state import Floor, Replay, Request
@@ -56,6 +63,7 @@ __all__ = [
     "delegation_rows",
     "discard_rehearsal",
     "end_meeting",
+    "inscribed_in_public",
     "is_meeting_day",
     "load_replay",
     "next_item",

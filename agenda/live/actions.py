@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from .. import notifications
 from ..models import AgendaItem, LiveEvent, Meeting, Registration
 from ..states import RequestOutcome
 from .events import append, load_replay
@@ -56,10 +57,18 @@ def undo_end(meeting: Meeting, *, by, at: datetime) -> Replay:
 # The floor --------------------------------------------------------------------------------------
 
 
-def ask(registration: Registration, item: AgendaItem, *, at: datetime) -> Replay:
-    """A registered participant asks for the floor for their delegation."""
+def ask(
+    registration: Registration, item: AgendaItem, *, at: datetime, point_of_order: bool = False
+) -> Replay:
+    """A registered participant asks for the floor for their delegation, or raises a point of order."""
     refuse_revoked(registration)
-    return request_floor(registration, item, by=None, at=at)
+    state = request_floor(registration, item, by=None, at=at, point_of_order=point_of_order)
+    clock = state.clock_for(item.pk)
+    if not point_of_order and clock is not None and clock.actual_start is None:
+        # Put down before the item runs: an inscription, acknowledged by mail with its place.
+        request = state.floors[item.pk].pending_for(registration.delegation_key)
+        notifications.acknowledge_inscription(registration, request.id, at)
+    return state
 
 
 def add(
@@ -71,12 +80,21 @@ def add(
     by,
     at: datetime,
     rehearsal: bool = False,
+    point_of_order: bool = False,
 ) -> Replay:
     """The moderator adds a registered delegation that asked orally or in the chat."""
     registration = meeting.registrations.filter(revoked_at__isnull=True).for_delegation(delegation)
     if registration is None:
         refuse(_("%(delegation)s is not registered for this meeting.") % {"delegation": delegation})
-    return request_floor(registration, item, by=by, at=at, right_of_reply=right_of_reply, rehearsal=rehearsal)
+    return request_floor(
+        registration,
+        item,
+        by=by,
+        at=at,
+        right_of_reply=right_of_reply,
+        rehearsal=rehearsal,
+        point_of_order=point_of_order,
+    )
 
 
 def request_floor(
@@ -87,6 +105,7 @@ def request_floor(
     at: datetime,
     right_of_reply: bool = False,
     rehearsal: bool = False,
+    point_of_order: bool = False,
 ) -> Replay:
     """Record a request for `registration`'s delegation, from their link (`by` None) or a moderator."""
     return append(
@@ -100,6 +119,7 @@ def request_floor(
         registration=registration if by is None else None,
         country=registration.country,
         right_of_reply=right_of_reply,
+        point_of_order=point_of_order,
         rehearsal=rehearsal,
     )
 

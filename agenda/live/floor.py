@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ..models import LiveEvent, Registration
 from ..models.registrations import delegation_key
-from ..states import RequestOutcome
+from ..states import RequestKind, RequestOutcome
 from .rules import Rule, refuse
 from .state import Floor, Replay, Request
 
@@ -51,14 +51,30 @@ def waiting_request(state: Replay, event: LiveEvent) -> Request:
 def check_ask(state: Replay, event: LiveEvent) -> None:
     item_floor, item = open_list(state, event), event.item
     by_moderator = event.by_id is not None
-    if item_floor.closed and not by_moderator:
+    if event.point_of_order and state.current is not state.clock_for(item.pk):
+        refuse(
+            _("A point of order is raised on the item being discussed: “%(item)s” is not running.")
+            % {"item": item.title}
+        )
+    # A point of order is heard even when the list is closed: it is about how the debate is run.
+    if not by_moderator and not event.point_of_order:
+        closed_inscription = item_floor.settings.inscription_refusal(event.at, event.meeting.time_zone)
+        if closed_inscription:
+            refuse(closed_inscription)
+    if item_floor.closed and not by_moderator and not event.point_of_order:
         refuse(_("The speakers' list of “%(item)s” is closed.") % {"item": item.title})
     if not by_moderator and not item_floor.settings.is_open_to(event.speaker_role):
         refuse(
             _("On “%(item)s”, the floor is not open to: %(role)s.")
             % {"item": item.title, "role": Registration.Role(event.speaker_role).label}
         )
-    pending = item_floor.pending_for(delegation_key(event.delegation), right_of_reply=event.right_of_reply)
+    asked = Request.kind_of(point_of_order=event.point_of_order, right_of_reply=event.right_of_reply)
+    pending = item_floor.pending_for(delegation_key(event.delegation), asked)
+    if pending and asked == RequestKind.ORDER:
+        refuse(
+            _("%(delegation)s has already raised a point of order on “%(item)s”.")
+            % {"delegation": pending.delegation, "item": item.title}
+        )
     if pending:
         place = item_floor.place_of(pending)
         if place:
@@ -126,6 +142,7 @@ def ask(state: Replay, item_floor: Floor, _request, event: LiveEvent) -> None:
         right_of_reply=event.right_of_reply,
         asked_at=event.at,
         allotted=item_floor.default_allotted,
+        point_of_order=event.point_of_order,
     )
     item_floor.requests[request.id] = request
     item_floor.enqueue(request)

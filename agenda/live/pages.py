@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..models import AgendaItem, Meeting, Registration
-from ..states import FloorAccess, ItemState, state_is
+from ..models import AgendaItem, Meeting, Registration, SpeakersList
+from ..states import FloorAccess, ItemState, RequestKind, state_is
 from .projection import FloorProjection, Projection
 from .state import Floor, Replay
 
@@ -48,10 +48,17 @@ class DelegationRow:
 
     item: AgendaItem
     status: FloorAccess
+    settings: SpeakersList | None = None
     place: int | None = None
     asked_by: str = ""
     queue_length: int = 0
     form: FloorRequestForm | None = None  # the button the page shows
+    # Before the item runs, the delegations inscribed so far, in their order.
+    inscribed: list[str] = field(default_factory=list)
+    # While the item runs a delegation may raise a point of order, list closed or not.
+    may_raise_point_of_order: bool = False
+    point_of_order_place: int | None = None
+    point_of_order_form: FloorRequestForm | None = None
 
     is_waiting = state_is(FloorAccess.WAITING)
     is_speaking = state_is(FloorAccess.SPEAKING)
@@ -60,13 +67,35 @@ class DelegationRow:
     can_ask_or_withdraw = state_is(FloorAccess.OPEN, FloorAccess.WAITING)
 
 
+def inscribed_in_public(state: Replay) -> list[tuple[AgendaItem, list[str]]]:
+    """The lists the secretariat shows the public, before their items run: who is inscribed, in order."""
+    return [
+        (clock.item, [request.delegation for request in item_floor.waiting])
+        for clock in state.items
+        if (item_floor := state.floors.get(clock.item.pk))
+        and item_floor.settings.inscribed_shown_to_public
+        and clock.actual_start is None
+        and item_floor.waiting
+    ]
+
+
 def delegation_rows(state: Replay, registration: Registration) -> list[DelegationRow]:
     rows = []
     for clock in state.items:
         item_floor = state.floors.get(clock.item.pk)
         if item_floor is None:
             continue
-        row = DelegationRow(clock.item, FloorAccess.OPEN, queue_length=len(item_floor.waiting))
+        row = DelegationRow(
+            clock.item, FloorAccess.OPEN, settings=item_floor.settings, queue_length=len(item_floor.waiting)
+        )
+        if clock.actual_start is None:
+            row.inscribed = [request.delegation for request in item_floor.waiting]
+        if state.current is clock and not state.ended_at:
+            raised = item_floor.pending_for(registration.delegation_key, RequestKind.ORDER)
+            row.may_raise_point_of_order = raised is None and item_floor.settings.is_open_to(
+                registration.role
+            )
+            row.point_of_order_place = item_floor.place_of(raised) if raised else None
         pending = item_floor.pending_for(registration.delegation_key)
         if pending is not None:
             row.status = FloorAccess.SPEAKING if pending is item_floor.speaking else FloorAccess.WAITING

@@ -297,7 +297,8 @@ def floor_snapshot(projection: Projection) -> dict | None:
     speaker, paused = read.floor.speaking, projection.state.paused_since is not None
 
     def named(request: Request) -> dict:
-        return {"delegation": request.delegation, "person": request.person, "reply": request.right_of_reply}
+        # `note`: what the request is for, in the reader's language ("derecho de réplica").
+        return {"delegation": request.delegation, "person": request.person, "note": request.kind_label}
 
     return {
         "speaker": named(speaker) if speaker else None,

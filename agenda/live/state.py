@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext
+
 from ..models import AgendaItem, Registration, SpeakersList
 from ..models.registrations import delegation_key
-from ..states import MeetingState, RequestOutcome, state_is
+from ..states import MeetingState, RequestKind, RequestOutcome, state_is
 
-# Where a request joins the queue, before the moderator moves it.
+# Where a request joins the queue, before the moderator moves it: points of order first,
+# then member states, observers and civil society, rights of reply last.
+ORDER_RANK = -1
 ROLE_RANK = {Registration.Role.DELEGATE: 0, Registration.Role.OBSERVER: 1, Registration.Role.CIVIL_SOCIETY: 2}
 REPLY_RANK = 3
 
@@ -47,6 +51,7 @@ class Request:
     right_of_reply: bool
     asked_at: datetime
     allotted: timedelta
+    point_of_order: bool = False
     outcome: RequestOutcome = RequestOutcome.WAITING
     given_at: datetime | None = None
     ended_at: datetime | None = None
@@ -57,6 +62,24 @@ class Request:
         return delegation_key(self.delegation)
 
     @property
+    def kind(self) -> RequestKind:
+        return self.kind_of(point_of_order=self.point_of_order, right_of_reply=self.right_of_reply)
+
+    @staticmethod
+    def kind_of(*, point_of_order: bool, right_of_reply: bool) -> RequestKind:
+        if point_of_order:
+            return RequestKind.ORDER
+        return RequestKind.REPLY if right_of_reply else RequestKind.SPEAK
+
+    @property
+    def kind_label(self) -> str:
+        """What the request is for, where it is not simply to speak: shown beside the delegation."""
+        return {
+            RequestKind.REPLY: gettext("right of reply"),
+            RequestKind.ORDER: gettext("point of order"),
+        }.get(self.kind, "")
+
+    @property
     def role_label(self) -> str:
         return str(Registration.Role(self.role).label) if self.role in Registration.Role.values else ""
 
@@ -65,6 +88,8 @@ class Request:
 
     @property
     def rank(self) -> int:
+        if self.point_of_order:
+            return ORDER_RANK
         return REPLY_RANK if self.right_of_reply else ROLE_RANK.get(self.role, REPLY_RANK)
 
     @property
@@ -100,13 +125,13 @@ class Floor:
     def default_allotted(self) -> timedelta:
         return timedelta(minutes=self.settings.minutes_per_intervention)
 
-    def pending_for(self, key: str, *, right_of_reply: bool = False) -> Request | None:
-        """The delegation's request (or right of reply) still waiting or speaking, if any."""
+    def pending_for(self, key: str, kind: RequestKind = RequestKind.SPEAK) -> Request | None:
+        """The delegation's request of that kind still waiting or speaking, if any."""
         return next(
             (
                 request
                 for request in [self.speaking, *self.waiting]
-                if request and request.key == key and request.right_of_reply == right_of_reply
+                if request and request.key == key and request.kind == kind
             ),
             None,
         )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .. import validators, zones
 from .meetings import AgendaItem
 from .registrations import Registration
 
@@ -28,6 +31,29 @@ class SpeakersList(models.Model):
     open_to_delegates = models.BooleanField(_("delegations of member states may ask"), default=True)
     open_to_observers = models.BooleanField(_("observers may ask"), default=True)
     open_to_civil_society = models.BooleanField(_("civil society may ask"), default=True)
+    # Inscription: when delegations may put their names down from their private links.
+    inscription_opens_at = models.DateTimeField(
+        _("inscription opens"),
+        null=True,
+        blank=True,
+        validators=[validators.validate_whole_minute, validators.validate_calendar_year],
+        help_text=_("In the meeting's time zone. Empty: open as soon as the list exists."),
+    )
+    inscription_closes_at = models.DateTimeField(
+        _("inscription closes"),
+        null=True,
+        blank=True,
+        validators=[validators.validate_whole_minute, validators.validate_calendar_year],
+        help_text=_(
+            "In the meeting's time zone. Empty: open until the item ends. Once closed, the moderator "
+            "can still add a delegation, and points of order are still heard."
+        ),
+    )
+    inscribed_shown_to_public = models.BooleanField(
+        _("the inscribed speakers are shown on the public page"),
+        default=False,
+        help_text=_("Otherwise only registered participants see them, on their private pages."),
+    )
 
     class Meta:
         verbose_name = _("speakers' list")
@@ -42,6 +68,25 @@ class SpeakersList(models.Model):
             raise ValidationError(
                 gettext("A speakers' list belongs to a topic with a time slot, which the clock runs.")
             )
+        opens, closes = self.inscription_opens_at, self.inscription_closes_at
+        if opens and closes and closes <= opens:
+            raise ValidationError(
+                {"inscription_closes_at": gettext("Inscription must close after it opens.")}
+            )
+
+    def inscription_refusal(self, at: datetime, time_zone: str) -> str:
+        """Why a delegation can't inscribe from its link at `at`, or "" while inscription is open."""
+        if self.inscription_opens_at and at < self.inscription_opens_at:
+            return gettext("Inscription on “%(item)s” opens on %(when)s.") % {
+                "item": self.item.title,
+                "when": zones.moment_text(self.inscription_opens_at, time_zone),
+            }
+        if self.inscription_closes_at and at >= self.inscription_closes_at:
+            return gettext("Inscription on “%(item)s” closed on %(when)s.") % {
+                "item": self.item.title,
+                "when": zones.moment_text(self.inscription_closes_at, time_zone),
+            }
+        return ""
 
     def is_open_to(self, role: str) -> bool:
         return {

@@ -64,6 +64,8 @@ class LiveEvent(models.Model):
     )
     country = optional_link(Country, _("country"), on_delete=models.SET_NULL, related_name="+")
     right_of_reply = models.BooleanField(_("right of reply"), default=False)
+    # Raised on the item being discussed: heard before anyone waiting, even on a closed list.
+    point_of_order = models.BooleanField(_("point of order"), default=False)
     position = models.PositiveSmallIntegerField(_("place in the list"), null=True, blank=True)
     # A rehearsal's actions replay apart: never on the public page, the report or the record.
     rehearsal = models.BooleanField(_("rehearsal"), default=False)

@@ -45,6 +45,7 @@ class Notification(models.Model):
         CHANGES = "changes", _("Changes to the agenda")
         REMINDER_DAY = "reminder_24h", _("Reminder, a day before")
         REMINDER_HOUR = "reminder_1h", _("Reminder, an hour before")
+        INSCRIPTION = "inscription", _("Inscription on a speakers' list")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -57,6 +58,10 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     batch = models.ForeignKey(
         ChangeBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    # An inscription's acknowledgement names the request ("ask_floor" event) it acknowledges.
+    floor_request = models.ForeignKey(
+        "agenda.LiveEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     key = models.CharField(max_length=100, editable=False)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)

@@ -10,6 +10,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 from markdown_it import MarkdownIt
 
+from .. import zones
+
 register = template.Library()
 
 # CommonMark with raw HTML off: whatever the secretariat types is escaped, and
@@ -80,6 +82,12 @@ def untranslated_parts(context, meeting, agenda) -> int:
     texts = [(meeting, "title"), *((item, "title") for item in items)]
     texts += [(meeting, field) for field, _heading, _text in meeting.concept_note()]
     return sum(not getattr(obj, f"{field}_{language}", None) for obj, field in texts)
+
+
+@register.simple_tag
+def moment_in(moment, zone: str) -> str:
+    """ "31 de mayo de 2022, 08:00 GMT-6": a date and time read in `zone`."""
+    return zones.moment_text(moment, zone) if moment else ""
 
 
 @register.simple_tag

@@ -16,7 +16,7 @@ from .. import history, live, outcomes, zones
 from ..cache import Built, cached_view, content_version, shown_key
 from ..forms import FloorRequestForm, TimeZoneForm
 from ..live import DelegationRow
-from ..models import AgendaItem, Commitment, Conclusions, Meeting, Registration
+from ..models import AgendaItem, Commitment, Conclusions, Meeting, Registration, SpeakersList
 from ..templatetags.agenda_tags import own_path
 
 # Remembers the reader's own time zone, chosen or detected by the browser.
@@ -142,6 +142,17 @@ class MeetingPage:
         return live.project(live.load_replay(self.meeting, self.agenda), self.now)
 
     @cached_property
+    def inscribed_speakers(self) -> list[tuple[AgendaItem, list[str]]]:
+        """The speakers inscribed on the lists the secretariat made public, before their items run."""
+        if self.now >= self.meeting.ends_at:
+            return []  # a meeting over has no one left to inscribe: its page asks nothing more
+        public = SpeakersList.objects.filter(item__meeting=self.meeting, inscribed_shown_to_public=True)
+        if not public.exists():
+            return []
+        state = self.live.state if self.live else live.load_replay(self.meeting, self.agenda)
+        return live.inscribed_in_public(state)
+
+    @cached_property
     def speakers_lists(self) -> list[DelegationRow]:
         """On a participant's private page: each speakers' list, with their delegation's place and button."""
         registration = self.registration
@@ -153,6 +164,11 @@ class MeetingPage:
             row.form = FloorRequestForm(
                 initial={"action": action, "item": row.item.uuid}, registration=registration
             )
+            if row.may_raise_point_of_order:
+                row.point_of_order_form = FloorRequestForm(
+                    initial={"action": FloorRequestForm.POINT_OF_ORDER, "item": row.item.uuid},
+                    registration=registration,
+                )
         return rows
 
     @cached_property

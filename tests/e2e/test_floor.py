@@ -1,6 +1,7 @@
 """The floor in six browsers: three delegations ask, the moderator gives the floor, the room follows."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -9,7 +10,7 @@ from selenium.webdriver.common.by import By
 from agenda import live
 from agenda.models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
 
-from ..factories import secretariat_user
+from ..factories import held_in, secretariat_user
 from .test_live import PASSWORD, SEED, open_console, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -139,3 +140,86 @@ def test_the_speaker_view_turns_red_on_overrun_and_amber_at_thirty_seconds(open_
     assert remaining.value_of_css_property("color") == "rgba(240, 180, 41, 1)", "amber"
     assert speaker_view.find_element(By.CSS_SELECTOR, '[data-live="speaker"]').text == "México"
     assert speaker_view.execute_script("return window.samePage") is True
+
+
+def test_a_point_of_order_from_a_private_link_jumps_the_queue_of_a_closed_list(open_browser, live_seed_today):
+    meeting = Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm")
+    tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
+    SpeakersList.objects.create(item=tema_1, minutes_per_intervention=3)
+    started = timezone.now() - timedelta(minutes=2)
+    registrations = {
+        delegation: Registration.objects.create(
+            meeting=meeting, name=delegation, email=f"{delegation[:2]}@example.org", affiliation=delegation
+        )
+        for delegation in ("Chile", "México", "Perú")
+    }
+    for delegation in ("Chile", "México"):
+        live.ask(registrations[delegation], tema_1, at=started)
+    live.start_meeting(meeting, by=None, at=started)
+    live.next_item(meeting, AgendaItem.objects.get(title="Apertura"), by=None, at=started)
+    live.act(meeting, Kind.CLOSE_LIST, tema_1, by=secretariat_user(password=PASSWORD), at=started)
+
+    peru = open_browser()
+    peru.get(live_seed_today.url + registrations["Perú"].get_private_url())
+    assert "La lista de oradores está cerrada." in text_of(peru, "#floor")
+    assert not peru.find_elements(By.CSS_SELECTOR, "#floor input[value='Pedir la palabra']")
+    peru.find_element(By.CSS_SELECTOR, "#floor input[value='Plantear una cuestión de orden']").click()
+    wait_until(
+        peru, lambda b: "Su cuestión de orden se escucha a continuación: lugar 1" in text_of(b, "#floor")
+    )
+
+    room = open_browser()
+    room.get(live_seed_today.url + SEED)
+    wait_until(room, lambda b: text_of(b, '[data-live="queue"]') == "Perú (cuestión de orden), Chile, México")
+    console = open_console(open_browser, live_seed_today)
+    first = console.find_element(By.CSS_SELECTOR, ".floor-queue li:first-child")
+    assert "Perú" in first.text and "cuestión de orden" in first.text
+    first.find_element(By.XPATH, ".//button[normalize-space()='Dar la palabra']").click()
+    wait_until(console, lambda b: "Perú" in text_of(b, ".floor-speaking"))
+    assert "cuestión de orden" in text_of(console, ".floor-speaking")
+    wait_until(room, lambda b: text_of(b, '[data-live="speaker"]') == "Perú (cuestión de orden)")
+
+
+def test_a_delegation_inscribes_inside_the_window_and_the_next_is_refused_once_it_closed(
+    open_browser, live_seed_today
+):
+    # The day before the meeting: delegations put their names down.
+    meeting = held_in(Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm"), days=1)
+    tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
+    opens = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=30)
+    closes = opens + timedelta(hours=2)
+    SpeakersList.objects.create(
+        item=tema_1, inscription_opens_at=opens, inscription_closes_at=closes, inscribed_shown_to_public=True
+    )
+    links = {
+        delegation: live_seed_today.url
+        + Registration.objects.create(
+            meeting=meeting, name=delegation, email=f"{delegation[:2]}@example.org", affiliation=delegation
+        ).get_private_url()
+        for delegation in ("Chile", "Perú")
+    }
+    chile = open_browser()
+    chile.get(links["Chile"] + "?tz=America/Santiago")
+    santiago = ZoneInfo("America/Santiago")
+    assert f"{closes.astimezone(santiago):%H:%M} GMT-" in text_of(chile, ".floor-inscription"), (
+        "the reader's zone"
+    )
+    chile.find_element(By.CSS_SELECTOR, "#floor input[value='Pedir la palabra']").click()
+    wait_until(chile, lambda b: "lugar 1 en la lista" in text_of(b, "#floor"))
+    assert "Oradores inscritos: Chile" in text_of(chile, "#floor")
+    room = open_browser()
+    room.get(live_seed_today.url + SEED)
+    assert "Oradores inscritos" in text_of(room, "#inscribed-speakers")
+    assert text_of(room, "#inscribed-speakers .inscribed-list") == "Chile", (
+        "the secretariat made this list public"
+    )
+
+    # The secretariat closes the inscription early; Perú's page was opened before.
+    peru = open_browser()
+    peru.get(links["Perú"])
+    SpeakersList.objects.filter(item=tema_1).update(inscription_closes_at=opens + timedelta(minutes=20))
+    peru.find_element(By.CSS_SELECTOR, "#floor input[value='Pedir la palabra']").click()
+    wait_until(peru, lambda b: "cerró el" in text_of(b, "#floor"))
+    assert "La inscripción en “TEMA 1" in text_of(peru, "#floor .alert-danger")
+    assert live.load_replay(meeting).floors[tema_1.pk].waiting[0].delegation == "Chile"
+    assert len(live.load_replay(meeting).floors[tema_1.pk].waiting) == 1, "nothing saved for Perú"

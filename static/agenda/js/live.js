@@ -63,7 +63,7 @@ if (root && root.dataset.poll) {
 
   // The running item's speakers' list: who has the floor, their own countdown, who follows.
   const floorBox = root.querySelector('[data-live="floor"]');
-  const speakerName = (entry) => (entry.reply ? `${entry.delegation} (${root.dataset.textReply})` : entry.delegation);
+  const speakerName = (entry) => (entry.note ? `${entry.delegation} (${entry.note})` : entry.delegation);
   const renderFloor = (floor) => {
     const active = Boolean(floor && (floor.speaker || floor.queue.length));
     if (floorBox) floorBox.hidden = !active;
