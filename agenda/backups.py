@@ -44,6 +44,7 @@ from .models import (
     AgendaItem,
     AgendaParticipant,
     Conference,
+    InterpretationChannel,
     Meeting,
     Organisation,
     Person,
@@ -96,7 +97,12 @@ SPEAKERS_LIST_FIELDS = [
     "open_to_delegates",
     "open_to_observers",
     "open_to_civil_society",
+    "minutes_per_delegation",
+    "inscription_opens_at",
+    "inscription_closes_at",
+    "inscribed_shown_to_public",
 ]
+CHANNEL_FIELDS = ["language", "channel", "position"]
 SCALARS = (str, int, float, bool, type(None))
 
 
@@ -144,6 +150,9 @@ def export_meeting(meeting: Meeting) -> dict:
             **values(meeting, MEETING_FIELDS),
             "conferences": sorted(conference.acronym for conference in meeting.conferences.all()),
             "organisers": [organisation_entry(organisation) for organisation in meeting.organisers.all()],
+            "interpretation_channels": [
+                values(channel, CHANNEL_FIELDS) for channel in meeting.interpretation_channels.all()
+            ],
         },
         "agenda": [
             {
@@ -306,7 +315,11 @@ def import_meeting(data: bytes) -> Meeting:
     document = read_meeting_file(data)
     entry = document["meeting"]
     meeting_data = fields_of(
-        entry, MEETING_FIELDS, _("meeting"), model=Meeting, extra=("conferences", "organisers")
+        entry,
+        MEETING_FIELDS,
+        _("meeting"),
+        model=Meeting,
+        extra=("conferences", "organisers", "interpretation_channels"),
     )
     uuid, slug = meeting_data.get("uuid"), meeting_data.get("slug")
     if Meeting.objects.filter(uuid=uuid).exists() or Meeting.objects.filter(slug=slug).exists():
@@ -328,6 +341,12 @@ def import_meeting(data: bytes) -> Meeting:
         organisation_from(organiser, _("meeting, organisers"))
         for organiser in expect(entry.get("organisers", []), list, _("meeting, organisers"))
     )
+    for number, channel_entry in enumerate(
+        expect(entry.get("interpretation_channels", []), list, _("meeting, interpretation channels")), start=1
+    ):
+        here = _("interpretation channel %(number)d") % {"number": number}
+        channel = fields_of(channel_entry, CHANNEL_FIELDS, here, model=InterpretationChannel)
+        checked(InterpretationChannel(meeting=meeting, **channel), here, exclude=["meeting"]).save()
 
     by_uuid: dict[str, AgendaItem] = {}
     items = []

@@ -162,6 +162,7 @@ def build_record(meeting: Meeting, url: str) -> MeetingRecord:
     lists = [(item, requests) for item, requests in reports.interventions(state) if requests]
     if lists:
         blocks.append(Heading(_("Interventions")))
+    budgets = reports.budgets(state)
     for item, requests in lists:
         blocks += [
             Heading(item.title, 2),
@@ -171,6 +172,17 @@ def build_record(meeting: Meeting, url: str) -> MeetingRecord:
                 ("", "", "time", "numbers", "numbers"),
             ),
         ]
+        if budgets.get(item.pk):
+            blocks.append(
+                Table(
+                    [_("Delegation"), _("Speaking time per delegation"), _("Spoken"), _("Over its time")],
+                    [
+                        (row.delegation, spoken(row.budget), spoken(row.spoken), spoken(row.over or None))
+                        for row in budgets[item.pk]
+                    ],
+                    ("", "numbers", "numbers", "numbers"),
+                )
+            )
 
     blocks.append(Heading(_("Participants")))
     delegations = delegations_of(meeting)

@@ -85,6 +85,32 @@ def interventions(state: Replay) -> list[tuple[AgendaItem, list[Request]]]:
     return rows
 
 
+@dataclass(frozen=True)
+class BudgetRow:
+    """A delegation's speaking time on an item with a budget per delegation."""
+
+    delegation: str
+    budget: timedelta
+    spoken: timedelta
+
+    @property
+    def over(self) -> timedelta:
+        return max(self.spoken - self.budget, timedelta(0))
+
+
+def budgets(state: Replay) -> dict[int, list[BudgetRow]]:
+    """Per item whose list gives each delegation a total, by item id: each delegation heard, in order."""
+    rows: dict[int, list[BudgetRow]] = {}
+    for item_id, item_floor in state.floors.items():
+        if item_floor.budget is None:
+            continue
+        names = {request.key: request.delegation for request in item_floor.heard if request.duration}
+        rows[item_id] = [
+            BudgetRow(name, item_floor.budget, item_floor.spent_by(key)) for key, name in names.items()
+        ]
+    return rows
+
+
 @dataclass
 class Total:
     name: str

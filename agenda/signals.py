@@ -20,6 +20,7 @@ from .models import (
     Commitment,
     CommitmentNote,
     Conclusions,
+    InterpretationChannel,
     Meeting,
     Organisation,
     Person,
@@ -34,6 +35,8 @@ WATCHED_MODELS = [Meeting, AgendaItem, AgendaParticipant]
 WATCHED_MODELS += [Conference, Country, Organisation, Person, Presidency]
 # The live state names the speakers' lists and who asked.
 WATCHED_MODELS += [SpeakersList, Registration]
+# Shown on private pages.
+WATCHED_MODELS += [InterpretationChannel]
 # What a meeting concluded and committed to, shown on its page and per conference.
 WATCHED_MODELS += [Conclusions, Commitment, CommitmentNote]
 

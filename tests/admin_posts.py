@@ -26,12 +26,14 @@ def local_hhmm(moment, meeting: Meeting) -> str:
 def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) -> dict[str, str]:
     """Return the meeting change form as the browser would post it.
 
+    `channels` (dicts of an interpretation channel's fields) replace the stored channels.
     `rows` are the topic rows of the inline: dicts with "start", "end" (local
     "HH:MM"), "title", and optionally "item" (an existing AgendaItem),
     "parallel", "duration", "delete". Without `rows`, the stored topics are
     posted unchanged.
     """
     day = fields.pop("day", meeting.local_starts_at.date().isoformat())
+    channel_rows = fields.pop("channels", None)
     if rows is None:
         rows = [
             {
@@ -79,6 +81,20 @@ def meeting_post(meeting: Meeting, *, rows: list[dict] | None = None, **fields) 
                 f"documents-{index}-title": document.title,
                 f"documents-{index}-audience": document.audience,
                 f"documents-{index}-position": str(document.position),
+            }
+        )
+    channels = list(meeting.interpretation_channels.all()) if meeting.pk else []
+    if channel_rows is None:
+        channel_rows = [
+            {"id": str(c.pk), "language": c.language, "channel": c.channel, "position": str(c.position)}
+            for c in channels
+        ]
+    data.update(management_form("interpretation_channels", len(channel_rows), len(channels)))
+    for index, channel in enumerate(channel_rows):
+        data.update(
+            {
+                f"interpretation_channels-{index}-meeting": str(meeting.pk or ""),
+                **{f"interpretation_channels-{index}-{name}": value for name, value in channel.items()},
             }
         )
     # Existing rows first, as the admin renders them.

@@ -26,6 +26,7 @@ SECRETARIAT_PERMISSIONS = sorted(
         for model in [
             "registration",
             "meetingdocument",
+            "interpretationchannel",
             "speakerslist",
             "conclusions",
             "commitment",
@@ -308,6 +309,7 @@ def new_meeting_post(conference_pk: int, rows: list[tuple[str, str, str]], statu
         "agenda_items-MIN_NUM_FORMS": "0",
         "agenda_items-MAX_NUM_FORMS": "1000",
         **management_form("documents", 0, 0),
+        **management_form("interpretation_channels", 0, 0),
     }
     for index, (start, end, title) in enumerate(rows):
         prefix = f"agenda_items-{index}"
@@ -430,6 +432,7 @@ def test_a_meeting_saved_without_a_slug_gets_a_short_one(secretariat_client, see
             "join_link_visibility": "registered",
             **management_form("agenda_items", 0, 0),
             **management_form("documents", 0, 0),
+            **management_form("interpretation_channels", 0, 0),
         },
     )
     assert answer.status_code == 302

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
-from agenda import live, notifications, reports
+from agenda import live, notifications, record, reports
 from agenda.models import Country, LiveEvent, Registration, SpeakersList
 
 from .factories import ConferenceFactory, at, meeting_with_topics, secretariat_user
@@ -330,3 +330,34 @@ def test_an_inscription_window_that_closes_before_it_opens_is_refused(meeting):
     assert refused.value.message_dict == {
         "inscription_closes_at": ["La inscripción debe cerrar después de abrir."]
     }
+
+
+def test_a_delegations_speaking_time_runs_out_and_its_next_request_is_refused(meeting, keeper):
+    item = topic(meeting, 1)
+    SpeakersList.objects.filter(item=item).update(minutes_per_delegation=4)
+    chile = register(meeting, "Chile")
+    live.start_item(meeting, item, by=keeper, at=at(15))
+    live.ask(chile, item, at=at(15))
+    live.ask(register(meeting, "México"), item, at=at(15))
+    waiting = live.load_replay(meeting).floors[item.pk].waiting
+    live.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(16), request_id=waiting[0].id)
+    speaker = live.load_replay(meeting).floors[item.pk].speaking
+    assert speaker.allotted == timedelta(minutes=4), "the whole budget, instead of the 3 minutes per turn"
+    live.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(19), request_id=waiting[1].id)
+    state = live.load_replay(meeting)
+    assert state.floors[item.pk].budget_left(chile.delegation_key) == timedelta(minutes=1)
+    live.ask(chile, item, at=at(19))
+    live.act(meeting, Kind.END_INTERVENTION, item, by=keeper, at=at(20), request_id=waiting[1].id)
+    again = next(r for r in live.load_replay(meeting).floors[item.pk].waiting if r.delegation == "Chile")
+    live.act(meeting, Kind.GIVE_FLOOR, item, by=keeper, at=at(20), request_id=again.id)
+    live.act(meeting, Kind.END_INTERVENTION, item, by=keeper, at=at(22), request_id=again.id)  # a minute over
+    assert refusal(lambda: live.ask(chile, item, at=at(23))) == "Chile ya usó sus 4 minutos en “Tema 2”."
+    live.ask(chile, item, at=at(23), point_of_order=True)  # a point of order is never out of time
+    rows = reports.budgets(live.load_replay(meeting))[item.pk]
+    assert [(r.delegation, r.spoken, r.over) for r in rows] == [
+        ("Chile", timedelta(minutes=5), timedelta(minutes=1)),
+        ("México", timedelta(minutes=1), timedelta(0)),
+    ]
+    tables = [block for block in record.build_record(meeting, "x").blocks if isinstance(block, record.Table)]
+    budget_table = next(table for table in tables if "Tiempo de palabra por delegación" in table.headings)
+    assert budget_table.rows[0] == ("Chile", "04:00", "05:00", "01:00"), "the overrun in the record"

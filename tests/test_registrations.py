@@ -1,6 +1,7 @@
 """Registered participants: importing the secretariat's list, and each one's private link."""
 
 import logging
+from html import unescape
 
 import icalendar
 import pytest
@@ -283,3 +284,31 @@ def test_a_country_column_names_each_delegations_country_by_name_or_code(meeting
     assert refused.value.messages == [
         "Línea 2: «Narnia» no es un país que conozcamos: escriba su nombre o código ISO."
     ]
+
+
+def test_the_secretariat_lists_the_interpretation_channels_and_registered_participants_see_them(
+    client, seed_meeting
+):
+    from .admin_posts import meeting_post
+
+    client.force_login(secretariat_user())
+    url = reverse("admin:agenda_meeting_change", args=[seed_meeting.pk])
+    channels = [
+        {"language": "es", "channel": "Sala principal (Zoom)", "position": "0"},
+        {"language": "en", "channel": "Canal 2 (Zoom)", "position": "1"},
+        {"language": "en", "channel": "Canal 3", "position": "2"},
+    ]
+    twice = client.post(url, meeting_post(seed_meeting, channels=channels))
+    assert twice.status_code == 200, "one channel per language"
+    assert not seed_meeting.interpretation_channels.exists(), "nothing saved"
+    channels[2] = {"language": "pt", "channel": "Canal 3 (Zoom)", "position": "2"}
+    assert client.post(url, meeting_post(seed_meeting, channels=channels)).status_code == 302
+    client.logout()
+    registration = Registration.objects.create(
+        meeting=seed_meeting, name="Ana", email="ana@sre.gob.mx", affiliation="México"
+    )
+    private = unescape(client.get(registration.get_private_url(), {"lang": "en"}).content.decode())
+    assert "<strong>Spanish</strong>: Sala principal (Zoom)" in private
+    assert "<strong>Portuguese</strong>: Canal 3 (Zoom)" in private
+    public = client.get(seed_meeting.get_absolute_url()).content.decode()
+    assert 'id="interpretation"' not in public, "for registered participants only"

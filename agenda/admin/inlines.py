@@ -25,6 +25,7 @@ class SpeakersListInline(admin.StackedInline):
     formfield_overrides = FIELD_WIDGETS
     fields = [
         "minutes_per_intervention",
+        "minutes_per_delegation",
         "open_to_delegates",
         "open_to_observers",
         "open_to_civil_society",

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import access, outcomes, scheduling
 from ..forms import DuplicateMeetingForm, MeetingForm
-from ..models import Country, Meeting, MeetingDocument
+from ..models import Country, InterpretationChannel, Meeting, MeetingDocument
+from ..models.interpretation import INTERPRETATION_LANGUAGES
 from ..zones import grouped_zone_choices, time_zone_choices
 from .agenda_editor import agenda_editor_view
 from .common import (
@@ -34,6 +35,21 @@ from .inlines import TopicRowInline
 def usual_time_zone(user) -> str:
     """The zone the user's conferences hold their meetings in most, else the site's default."""
     return access.their_meetings(user).usual_time_zone() or Meeting._meta.get_field("time_zone").default
+
+
+class InterpretationChannelInline(admin.TabularInline):
+    model = InterpretationChannel
+    extra = 0
+    fields = ["language", "channel", "position"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            # Each language named in the secretary's own: "inglés", not "en".
+            kwargs["choices"] = [("", "---------")] + [
+                (code, InterpretationChannel(language=code).language_name)
+                for code in INTERPRETATION_LANGUAGES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 class DocumentInline(admin.TabularInline):
@@ -62,7 +78,7 @@ class MeetingAdmin(MeetingBoundAdmin):
     formfield_overrides = FIELD_WIDGETS
     filter_horizontal = ["organisers"]
     readonly_fields = ["uuid", "sequence", "created_at", "updated_at"]
-    inlines = [TopicRowInline, DocumentInline]
+    inlines = [TopicRowInline, DocumentInline, InterpretationChannelInline]
     actions = ["publish", "unpublish", "cancel", "duplicate", "publish_conclusions", "withdraw_conclusions"]
     row_action = "duplicate"
     fieldsets = [

@@ -68,6 +68,9 @@ def check_ask(state: Replay, event: LiveEvent) -> None:
             _("On “%(item)s”, the floor is not open to: %(role)s.")
             % {"item": item.title, "role": Registration.Role(event.speaker_role).label}
         )
+    left = item_floor.budget_left(delegation_key(event.delegation))
+    if left is not None and left <= timedelta(0) and not event.point_of_order:
+        refuse(spent_refusal(event.delegation, item_floor))
     asked = Request.kind_of(point_of_order=event.point_of_order, right_of_reply=event.right_of_reply)
     pending = item_floor.pending_for(delegation_key(event.delegation), asked)
     if pending and asked == RequestKind.ORDER:
@@ -95,8 +98,19 @@ def check_move(state: Replay, event: LiveEvent) -> None:
         refuse(_("Choose a place between 1 and %(n)d.") % {"n": len(waiting)})
 
 
+def spent_refusal(delegation: str, item_floor: Floor) -> str:
+    return _("%(delegation)s has used its %(minutes)d minutes on “%(item)s”.") % {
+        "delegation": delegation,
+        "minutes": item_floor.settings.minutes_per_delegation,
+        "item": item_floor.settings.item.title,
+    }
+
+
 def check_give(state: Replay, event: LiveEvent) -> None:
-    waiting_request(state, event)
+    request = waiting_request(state, event)
+    left = state.floors[event.item.pk].budget_left(request.key)
+    if left is not None and left <= timedelta(0) and not request.point_of_order:
+        refuse(spent_refusal(request.delegation, state.floors[event.item.pk]))
     if state.current is not state.clock_for(event.item.pk) or state.paused_since:
         refuse(
             _("“%(item)s” is not running: start it on the clock (or resume) before giving the floor.")
@@ -173,6 +187,10 @@ def give(state: Replay, item_floor: Floor, request: Request | None, event: LiveE
         item_floor.end_speech(event.at, state.paused_since)
         item_floor.waiting.remove(request)
         request.outcome, request.given_at = RequestOutcome.SPEAKING, event.at
+        left = item_floor.budget_left(request.key)
+        if left is not None and not request.point_of_order:
+            # With a budget, a turn lasts what is left of it, instead of the time per intervention.
+            request.allotted = max(left, timedelta(0))
         item_floor.speaking = request
 
 

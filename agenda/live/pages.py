@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ..models import AgendaItem, Meeting, Registration, SpeakersList
 from ..states import FloorAccess, ItemState, RequestKind, state_is
 from .projection import FloorProjection, Projection
-from .state import Floor, Replay
+from .state import Floor, Replay, Request
 
 if TYPE_CHECKING:
     from ..forms import FloorRequestForm
@@ -22,6 +23,11 @@ class ConsoleList:
     floor: Floor
     read: FloorProjection | None
     running: bool
+
+    @property
+    def queue(self) -> list[tuple[Request, timedelta | None]]:
+        """Each waiting request with what is left of its delegation's speaking time (None: no budget)."""
+        return [(request, self.floor.budget_left(request.key)) for request in self.floor.waiting]
 
 
 def console_list(projection: Projection) -> ConsoleList | None:

@@ -139,6 +139,27 @@ class Floor:
     def place_of(self, request: Request) -> int | None:
         return self.waiting.index(request) + 1 if request in self.waiting else None
 
+    @property
+    def budget(self) -> timedelta | None:
+        """Each delegation's total speaking time on the item, where the secretariat set one."""
+        minutes = self.settings.minutes_per_delegation
+        return timedelta(minutes=minutes) if minutes else None
+
+    def spent_by(self, key: str) -> timedelta:
+        """How long the delegation has spoken here, in finished interventions (points of order aside)."""
+        return sum(
+            (
+                request.duration
+                for request in self.heard
+                if request.key == key and request.duration and not request.point_of_order
+            ),
+            timedelta(0),
+        )
+
+    def budget_left(self, key: str) -> timedelta | None:
+        """What is left of the delegation's speaking time (negative once overrun); None without a budget."""
+        return None if self.budget is None else self.budget - self.spent_by(key)
+
     def pace(self) -> timedelta:
         """How long an intervention takes here: the average so far, else the time allowed."""
         spoken = [r.duration for r in self.heard if r.outcome == RequestOutcome.SPOKE and r.duration]

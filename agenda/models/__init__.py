@@ -2,6 +2,7 @@
 
 from .content import ContentVersion
 from .floor import SpeakersList
+from .interpretation import InterpretationChannel
 from .live import LiveEvent
 from .meetings import (
     AgendaItem,
@@ -34,6 +35,7 @@ __all__ = [
     "Conference",
     "ContentVersion",
     "Country",
+    "InterpretationChannel",
     "LiveEvent",
     "Meeting",
     "MeetingDocument",

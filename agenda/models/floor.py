@@ -15,6 +15,7 @@ from .meetings import AgendaItem
 from .registrations import Registration
 
 MAX_INTERVENTION_MINUTES = 30
+MAX_DELEGATION_MINUTES = 120
 
 
 class SpeakersList(models.Model):
@@ -27,6 +28,16 @@ class SpeakersList(models.Model):
         _("minutes per intervention"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_INTERVENTION_MINUTES)],
+    )
+    minutes_per_delegation = models.PositiveSmallIntegerField(
+        _("speaking time per delegation (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DELEGATION_MINUTES)],
+        help_text=_(
+            "Each delegation's total on this item, however many times it speaks, instead of a time "
+            "per intervention. Empty: the time per intervention."
+        ),
     )
     open_to_delegates = models.BooleanField(_("delegations of member states may ask"), default=True)
     open_to_observers = models.BooleanField(_("observers may ask"), default=True)
@@ -98,7 +109,12 @@ class SpeakersList(models.Model):
     def rules_text(self) -> str:
         """The list's rules in one sentence, as the secretary set them."""
         roles = [str(label).lower() for role, label in Registration.Role.choices if self.is_open_to(role)]
-        return gettext("%(minutes)d min per intervention; may ask: %(roles)s.") % {
+        text = gettext("%(minutes)d min per intervention; may ask: %(roles)s.") % {
             "minutes": self.minutes_per_intervention,
             "roles": ", ".join(roles) if roles else gettext("nobody from the private links"),
         }
+        if self.minutes_per_delegation:
+            text += " " + gettext("%(minutes)d min in all per delegation.") % {
+                "minutes": self.minutes_per_delegation
+            }
+        return text

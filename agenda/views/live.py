@@ -169,6 +169,7 @@ def live_report(request: HttpRequest, slug: str) -> HttpResponse:
             "total_delay": reports.total_delay_minutes(state),
             "chart": charts.timeline(meeting, rows),
             "interventions": reports.interventions(state),
+            "budgets": reports.budgets(state),
             "delegation_totals": delegations,
             "conference_totals": conferences,
             "speaking_chart": charts.speaking_time(delegations),

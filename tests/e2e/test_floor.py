@@ -223,3 +223,49 @@ def test_a_delegation_inscribes_inside_the_window_and_the_next_is_refused_once_i
     assert "La inscripción en “TEMA 1" in text_of(peru, "#floor .alert-danger")
     assert live.load_replay(meeting).floors[tema_1.pk].waiting[0].delegation == "Chile"
     assert len(live.load_replay(meeting).floors[tema_1.pk].waiting) == 1, "nothing saved for Perú"
+
+
+def test_a_delegations_speaking_time_runs_out_and_the_console_shows_it(open_browser, live_seed_today):
+    meeting = Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm")
+    tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
+    SpeakersList.objects.create(item=tema_1, minutes_per_delegation=2)
+    now = timezone.now()
+    keeper = secretariat_user(password=PASSWORD)
+    chile, mexico = (
+        Registration.objects.create(
+            meeting=meeting, name=name, email=f"{name[:2]}@example.org", affiliation=name
+        )
+        for name in ("Chile", "México")
+    )
+    started = now - timedelta(minutes=10)
+    live.start_meeting(meeting, by=None, at=started)
+    live.next_item(meeting, AgendaItem.objects.get(title="Apertura"), by=None, at=started)
+    for registration in (chile, mexico):
+        live.ask(registration, tema_1, at=started)
+    first, second = live.load_replay(meeting).floors[tema_1.pk].waiting
+    live.act(meeting, Kind.GIVE_FLOOR, tema_1, by=keeper, at=now - timedelta(minutes=6), request_id=first.id)
+    live.act(meeting, Kind.GIVE_FLOOR, tema_1, by=keeper, at=now - timedelta(minutes=5), request_id=second.id)
+    live.ask(chile, tema_1, at=now - timedelta(minutes=5))  # a minute spoken, a minute left
+
+    console = open_console(open_browser, live_seed_today)
+    chile_row = console.find_element(By.CSS_SELECTOR, "#floor-console .floor-queue li:first-child")
+    assert "Chile" in chile_row.text and "quedan 01:00" in text_of(console, "#floor-console .floor-budget")
+
+    # Chile speaks again, past its minute, and asks for a right of reply while it speaks.
+    again = live.load_replay(meeting).floors[tema_1.pk].waiting[0]
+    live.act(meeting, Kind.GIVE_FLOOR, tema_1, by=keeper, at=now - timedelta(minutes=4), request_id=again.id)
+    live.add(meeting, tema_1, "Chile", right_of_reply=True, by=keeper, at=now - timedelta(minutes=3))
+    live.act(
+        meeting, Kind.END_INTERVENTION, tema_1, by=keeper, at=now - timedelta(minutes=2), request_id=again.id
+    )
+    console.refresh()
+    wait_until(console, lambda b: "sin tiempo de palabra" in text_of(b, "#floor-console .floor-queue"))
+    console.find_element(
+        By.XPATH, "//ol[contains(@class, 'floor-queue')]//button[normalize-space()='Dar la palabra']"
+    ).click()
+    wait_until(console, lambda b: "Chile ya usó sus 2 minutos" in text_of(b, ".alert-danger"))
+
+    page = open_browser()
+    page.get(live_seed_today.url + chile.get_private_url())
+    page.find_element(By.CSS_SELECTOR, "#floor input[value='Pedir la palabra']").click()
+    wait_until(page, lambda b: "Chile ya usó sus 2 minutos" in text_of(b, "#floor .alert-danger"))
