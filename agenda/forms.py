@@ -336,11 +336,22 @@ class FloorRequestForm(forms.Form):
         choices=[(ASK, ASK), (WITHDRAW, WITHDRAW), (POINT_OF_ORDER, POINT_OF_ORDER)], widget=forms.HiddenInput
     )
     item = forms.UUIDField(widget=forms.HiddenInput)
+    speaks = forms.ChoiceField(label=_("Speaks"), required=False)
+    group = forms.CharField(label=_("Group"), required=False, max_length=100)
 
     def __init__(self, *args, registration: Registration, **kwargs):
         # One such form per item on a page: no field ids to repeat.
         super().__init__(*args, auto_id=False, **kwargs)
         self.registration = registration
+        asking = self.initial.get("action", self.data.get("action")) == self.ASK
+        capacities = live.capacities_for(registration) if asking else []
+        if len(capacities) > 1:
+            self.fields["speaks"].choices = capacities
+            # Without ids (a form per item), the label can't point at its field: the field names itself.
+            self.fields["speaks"].widget.attrs["aria-label"] = _("Speaks")
+            self.fields["group"].widget.attrs["aria-label"] = _("Group")
+        else:
+            del self.fields["speaks"], self.fields["group"]
         self.helper = FormHelper()
         self.helper.form_action = reverse("agenda:private-floor", args=[registration.token])
         self.helper.form_class = "floor-form d-inline"
@@ -361,7 +372,17 @@ class FloorRequestForm(forms.Form):
         action = self.cleaned_data["action"]
         if action == self.WITHDRAW:
             return live.withdraw(self.registration, item, at=at)
-        return live.ask(self.registration, item, at=at, point_of_order=action == self.POINT_OF_ORDER)
+        capacity, _sep, on_behalf_of = (self.cleaned_data.get("speaks") or "national").partition(":")
+        if capacity == LiveEvent.Capacity.GROUP:
+            on_behalf_of = self.cleaned_data.get("group", "")
+        return live.ask(
+            self.registration,
+            item,
+            at=at,
+            point_of_order=action == self.POINT_OF_ORDER,
+            capacity=capacity,
+            on_behalf_of=on_behalf_of,
+        )
 
 
 class FloorActionForm(forms.Form):
@@ -380,6 +401,8 @@ class FloorActionForm(forms.Form):
     delegation = forms.CharField(required=False, max_length=200)
     right_of_reply = forms.BooleanField(required=False)
     point_of_order = forms.BooleanField(required=False)
+    capacity = forms.ChoiceField(choices=LiveEvent.Capacity.choices, required=False)
+    on_behalf_of = forms.CharField(required=False, max_length=100)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -403,6 +426,8 @@ class FloorActionForm(forms.Form):
                 data["delegation"],
                 right_of_reply=data["right_of_reply"],
                 point_of_order=data["point_of_order"],
+                capacity=data["capacity"] or LiveEvent.Capacity.NATIONAL,
+                on_behalf_of=data["on_behalf_of"],
                 by=by,
                 at=at,
                 rehearsal=rehearsal,

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 
 from agenda import live, notifications, record, reports
-from agenda.models import Country, LiveEvent, Registration, SpeakersList
+from agenda.models import Country, LiveEvent, Presidency, Registration, SpeakersList
 
 from .factories import ConferenceFactory, at, meeting_with_topics, secretariat_user
 
@@ -361,3 +361,49 @@ def test_a_delegations_speaking_time_runs_out_and_its_next_request_is_refused(me
     tables = [block for block in record.build_record(meeting, "x").blocks if isinstance(block, record.Table)]
     budget_table = next(table for table in tables if "Tiempo de palabra por delegación" in table.headings)
     assert budget_table.rows[0] == ("Chile", "04:00", "05:00", "01:00"), "the overrun in the record"
+
+
+def test_a_presidency_on_behalf_of_its_conference_is_heard_before_national_statements(meeting, keeper):
+    """PPT CSM (Argentina that day) speaks for the CSM before Chile and México speak for themselves."""
+    item = topic(meeting, 1)
+    SpeakersList.objects.filter(item=item).update(presidency_minutes=5)
+    csm = ConferenceFactory(acronym="CSM")
+    meeting.conferences.add(csm)
+    argentina, chile = (register(meeting, name, country=name) for name in ("Argentina", "Chile"))
+    csm.members.add(argentina.country, chile.country)
+    Presidency.objects.create(conference=csm, country=argentina.country, starts_on=meeting.local_date)
+    live.ask(chile, item, at=at(-30))
+    live.ask(register(meeting, "México", country="México"), item, at=at(-29))
+    message = refusal(
+        lambda: live.ask(chile, item, at=at(-28), capacity=LiveEvent.Capacity.PRESIDENCY, on_behalf_of="CSM")
+    )
+    assert message == "Chile no ejerce la presidencia pro tempore de la CSM ese día."
+    peru = register(meeting, "Perú", country="Perú")
+    assert (
+        refusal(
+            lambda: live.ask(
+                peru, item, at=at(-28), capacity=LiveEvent.Capacity.CONFERENCE, on_behalf_of="csm"
+            )
+        )
+        == "Perú no es miembro de la CSM."
+    )
+    live.ask(argentina, item, at=at(-27), capacity=LiveEvent.Capacity.PRESIDENCY, on_behalf_of="csm")
+    live.ask(peru, item, at=at(-26), capacity=LiveEvent.Capacity.GROUP, on_behalf_of="Grupo de Lima")
+    waiting = live.load_replay(meeting).floors[item.pk].waiting
+    assert [(r.delegation, r.kind_label) for r in waiting] == [
+        ("Argentina", "en nombre de la PPT CSM"),
+        ("Perú", "en nombre de Grupo de Lima"),
+        ("Chile", ""),
+        ("México", ""),
+    ]
+    assert waiting[0].allotted == timedelta(minutes=5), "the presidency's own time"
+    SpeakersList.objects.filter(item=item).update(statements_on_behalf_first=False)
+    assert queue(meeting) == ["Chile", "México", "Argentina", "Perú"], (
+        "in the order asked, where the list says so"
+    )
+    assert [(choice, label) for choice, label in live.capacities_for(argentina)] == [
+        ("national", "En su capacidad nacional"),
+        ("presidency:CSM", "En nombre de la PPT CSM"),
+        ("conference:CSM", "En nombre de la CSM"),
+        ("group", "En nombre de un grupo (indíquelo)"),
+    ]

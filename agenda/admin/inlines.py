@@ -26,6 +26,10 @@ class SpeakersListInline(admin.StackedInline):
     fields = [
         "minutes_per_intervention",
         "minutes_per_delegation",
+        "presidency_minutes",
+        "conference_minutes",
+        "group_minutes",
+        "statements_on_behalf_first",
         "open_to_delegates",
         "open_to_observers",
         "open_to_civil_society",

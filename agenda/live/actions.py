@@ -58,11 +58,25 @@ def undo_end(meeting: Meeting, *, by, at: datetime) -> Replay:
 
 
 def ask(
-    registration: Registration, item: AgendaItem, *, at: datetime, point_of_order: bool = False
+    registration: Registration,
+    item: AgendaItem,
+    *,
+    at: datetime,
+    point_of_order: bool = False,
+    capacity: str = LiveEvent.Capacity.NATIONAL,
+    on_behalf_of: str = "",
 ) -> Replay:
     """A registered participant asks for the floor for their delegation, or raises a point of order."""
     refuse_revoked(registration)
-    state = request_floor(registration, item, by=None, at=at, point_of_order=point_of_order)
+    state = request_floor(
+        registration,
+        item,
+        by=None,
+        at=at,
+        point_of_order=point_of_order,
+        capacity=capacity,
+        on_behalf_of=on_behalf_of,
+    )
     clock = state.clock_for(item.pk)
     if not point_of_order and clock is not None and clock.actual_start is None:
         # Put down before the item runs: an inscription, acknowledged by mail with its place.
@@ -81,6 +95,8 @@ def add(
     at: datetime,
     rehearsal: bool = False,
     point_of_order: bool = False,
+    capacity: str = LiveEvent.Capacity.NATIONAL,
+    on_behalf_of: str = "",
 ) -> Replay:
     """The moderator adds a registered delegation that asked orally or in the chat."""
     registration = meeting.registrations.filter(revoked_at__isnull=True).for_delegation(delegation)
@@ -94,6 +110,8 @@ def add(
         right_of_reply=right_of_reply,
         rehearsal=rehearsal,
         point_of_order=point_of_order,
+        capacity=capacity,
+        on_behalf_of=on_behalf_of,
     )
 
 
@@ -106,6 +124,8 @@ def request_floor(
     right_of_reply: bool = False,
     rehearsal: bool = False,
     point_of_order: bool = False,
+    capacity: str = LiveEvent.Capacity.NATIONAL,
+    on_behalf_of: str = "",
 ) -> Replay:
     """Record a request for `registration`'s delegation, from their link (`by` None) or a moderator."""
     return append(
@@ -120,6 +140,8 @@ def request_floor(
         country=registration.country,
         right_of_reply=right_of_reply,
         point_of_order=point_of_order,
+        capacity=capacity,
+        on_behalf_of=on_behalf_of,
         rehearsal=rehearsal,
     )
 

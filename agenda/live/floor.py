@@ -68,6 +68,7 @@ def check_ask(state: Replay, event: LiveEvent) -> None:
             _("On “%(item)s”, the floor is not open to: %(role)s.")
             % {"item": item.title, "role": Registration.Role(event.speaker_role).label}
         )
+    check_capacity(event)
     left = item_floor.budget_left(delegation_key(event.delegation))
     if left is not None and left <= timedelta(0) and not event.point_of_order:
         refuse(spent_refusal(event.delegation, item_floor))
@@ -85,6 +86,36 @@ def check_ask(state: Replay, event: LiveEvent) -> None:
         else:
             message = _("%(delegation)s has the floor on “%(item)s”.")
         refuse(message % {"delegation": pending.delegation, "item": item.title, "place": place or 0})
+
+
+def check_capacity(event: LiveEvent) -> None:
+    """A delegation speaks for a conference it is a member of, a presidency it holds that day, or a group."""
+    Capacity = LiveEvent.Capacity
+    if event.capacity == Capacity.NATIONAL:
+        return
+    if event.capacity not in Capacity.values:
+        refuse(_("Choose in whose name the delegation speaks."))
+    name = (event.on_behalf_of or "").strip()
+    if not name:
+        refuse(_("Say on whose behalf the delegation speaks."))
+    if event.capacity == Capacity.GROUP:
+        return
+    conference = event.meeting.conferences.filter(acronym__iexact=name).first()
+    if conference is None:
+        refuse(_("%(name)s is not one of this meeting's conferences.") % {"name": name})
+    event.on_behalf_of = conference.acronym  # stored as the conference spells it, whatever was typed
+    if event.capacity == Capacity.PRESIDENCY:
+        held = conference.presidencies.on(event.meeting.local_date).filter(country_id=event.country_id)
+        if not held.exists():
+            refuse(
+                _("%(delegation)s does not hold the pro-tempore presidency of the %(conference)s that day.")
+                % {"delegation": event.delegation, "conference": conference.acronym}
+            )
+    elif not conference.members.filter(pk=event.country_id).exists():
+        refuse(
+            _("%(delegation)s is not a member of the %(conference)s.")
+            % {"delegation": event.delegation, "conference": conference.acronym}
+        )
 
 
 def check_waiting(state: Replay, event: LiveEvent) -> None:
@@ -155,8 +186,10 @@ def ask(state: Replay, item_floor: Floor, _request, event: LiveEvent) -> None:
         country_id=event.country_id,
         right_of_reply=event.right_of_reply,
         asked_at=event.at,
-        allotted=item_floor.default_allotted,
+        allotted=timedelta(minutes=item_floor.settings.minutes_for(event.capacity)),
         point_of_order=event.point_of_order,
+        capacity=event.capacity,
+        on_behalf_of=event.on_behalf_of,
     )
     item_floor.requests[request.id] = request
     item_floor.enqueue(request)

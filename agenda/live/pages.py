@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from ..models import AgendaItem, Meeting, Registration, SpeakersList
+from django.utils.translation import gettext
+
+from ..models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
 from ..states import FloorAccess, ItemState, RequestKind, state_is
 from .projection import FloorProjection, Projection
 from .state import Floor, Replay, Request
@@ -71,6 +73,34 @@ class DelegationRow:
     is_closed = state_is(FloorAccess.CLOSED)
     is_open_to_others_only = state_is(FloorAccess.NOT_OPEN_TO_YOU)
     can_ask_or_withdraw = state_is(FloorAccess.OPEN, FloorAccess.WAITING)
+
+
+def capacities_for(registration: Registration) -> list[tuple[str, str]]:
+    """In whose name the delegation may ask to speak: ("presidency:CSM", "On behalf of the PPT CSM")…
+
+    Its country's conferences among the meeting's, the presidencies it holds on the
+    meeting's date, and a group it names; its national capacity first.
+    """
+    Capacity = LiveEvent.Capacity
+    choices = [(Capacity.NATIONAL.value, gettext("In its national capacity"))]
+    meeting, country = registration.meeting, registration.country_id
+    if country:
+        for conference in meeting.conferences.filter(members=country).order_by("acronym"):
+            if conference.presidencies.on(meeting.local_date).filter(country_id=country).exists():
+                choices.append(
+                    (
+                        f"{Capacity.PRESIDENCY}:{conference.acronym}",
+                        gettext("On behalf of the PPT %(conference)s") % {"conference": conference.acronym},
+                    )
+                )
+            choices.append(
+                (
+                    f"{Capacity.CONFERENCE}:{conference.acronym}",
+                    gettext("On behalf of the %(conference)s") % {"conference": conference.acronym},
+                )
+            )
+    choices.append((Capacity.GROUP.value, gettext("On behalf of a group (name it)")))
+    return choices
 
 
 def inscribed_in_public(state: Replay) -> list[tuple[AgendaItem, list[str]]]:

@@ -7,15 +7,21 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext
 
-from ..models import AgendaItem, Registration, SpeakersList
+from ..models import AgendaItem, LiveEvent, Registration, SpeakersList
 from ..models.registrations import delegation_key
 from ..states import MeetingState, RequestKind, RequestOutcome, state_is
 
-# Where a request joins the queue, before the moderator moves it: points of order first,
-# then member states, observers and civil society, rights of reply last.
-ORDER_RANK = -1
-ROLE_RANK = {Registration.Role.DELEGATE: 0, Registration.Role.OBSERVER: 1, Registration.Role.CIVIL_SOCIETY: 2}
-REPLY_RANK = 3
+# Where a request joins the queue, before the moderator moves it: points of order first, then
+# (where the list says so) statements on behalf of a presidency, a conference, a group; then
+# member states, observers and civil society; rights of reply last.
+ORDER_RANK = 0
+CAPACITY_RANK = {
+    LiveEvent.Capacity.PRESIDENCY: 1,
+    LiveEvent.Capacity.CONFERENCE: 2,
+    LiveEvent.Capacity.GROUP: 3,
+}
+ROLE_RANK = {Registration.Role.DELEGATE: 4, Registration.Role.OBSERVER: 5, Registration.Role.CIVIL_SOCIETY: 6}
+REPLY_RANK = 7
 
 
 @dataclass
@@ -52,6 +58,8 @@ class Request:
     asked_at: datetime
     allotted: timedelta
     point_of_order: bool = False
+    capacity: str = LiveEvent.Capacity.NATIONAL
+    on_behalf_of: str = ""
     outcome: RequestOutcome = RequestOutcome.WAITING
     given_at: datetime | None = None
     ended_at: datetime | None = None
@@ -74,10 +82,15 @@ class Request:
     @property
     def kind_label(self) -> str:
         """What the request is for, where it is not simply to speak: shown beside the delegation."""
-        return {
-            RequestKind.REPLY: gettext("right of reply"),
-            RequestKind.ORDER: gettext("point of order"),
-        }.get(self.kind, "")
+        labels = {RequestKind.REPLY: gettext("right of reply"), RequestKind.ORDER: gettext("point of order")}
+        if self.kind in labels:
+            return labels[self.kind]
+        Capacity = LiveEvent.Capacity
+        if self.capacity == Capacity.PRESIDENCY:
+            return gettext("on behalf of the PPT %(conference)s") % {"conference": self.on_behalf_of}
+        if self.capacity in (Capacity.CONFERENCE, Capacity.GROUP):
+            return gettext("on behalf of %(name)s") % {"name": self.on_behalf_of}
+        return ""
 
     @property
     def role_label(self) -> str:
@@ -86,11 +99,14 @@ class Request:
     was_skipped = state_is(RequestOutcome.SKIPPED, of="outcome")
     is_speaking = state_is(RequestOutcome.SPEAKING, of="outcome")
 
-    @property
-    def rank(self) -> int:
+    def rank(self, *, on_behalf_first: bool) -> int:
         if self.point_of_order:
             return ORDER_RANK
-        return REPLY_RANK if self.right_of_reply else ROLE_RANK.get(self.role, REPLY_RANK)
+        if self.right_of_reply:
+            return REPLY_RANK
+        if on_behalf_first and self.capacity in CAPACITY_RANK:
+            return CAPACITY_RANK[self.capacity]
+        return ROLE_RANK.get(self.role, REPLY_RANK)
 
     @property
     def duration(self) -> timedelta | None:
@@ -167,7 +183,9 @@ class Floor:
 
     def enqueue(self, request: Request) -> None:
         place = len(self.waiting)
-        while place and self.waiting[place - 1].rank > request.rank:
+        first = self.settings.statements_on_behalf_first
+        rank = request.rank(on_behalf_first=first)
+        while place and self.waiting[place - 1].rank(on_behalf_first=first) > rank:
             place -= 1
         self.waiting.insert(place, request)
 

@@ -11,11 +11,23 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import validators, zones
+from .live import LiveEvent
 from .meetings import AgendaItem
 from .registrations import Registration
 
 MAX_INTERVENTION_MINUTES = 30
 MAX_DELEGATION_MINUTES = 120
+
+
+def minutes_for_capacity(label) -> models.PositiveSmallIntegerField:
+    """A statement's own time in one capacity (on behalf of a presidency, a conference, a group)."""
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_INTERVENTION_MINUTES)],
+        help_text=_("Empty: the time per intervention."),
+    )
 
 
 class SpeakersList(models.Model):
@@ -37,6 +49,20 @@ class SpeakersList(models.Model):
         help_text=_(
             "Each delegation's total on this item, however many times it speaks, instead of a time "
             "per intervention. Empty: the time per intervention."
+        ),
+    )
+    # Statements on behalf of others: their own time, and heard before national statements.
+    presidency_minutes = minutes_for_capacity(
+        _("minutes for a pro-tempore presidency on behalf of its conference")
+    )
+    conference_minutes = minutes_for_capacity(_("minutes on behalf of a conference"))
+    group_minutes = minutes_for_capacity(_("minutes on behalf of a group"))
+    statements_on_behalf_first = models.BooleanField(
+        _("statements on behalf of others are heard first"),
+        default=True,
+        help_text=_(
+            "A presidency on behalf of its conference, then a conference, then a group, before "
+            "national statements. Otherwise they wait in the order asked, as national ones do."
         ),
     )
     open_to_delegates = models.BooleanField(_("delegations of member states may ask"), default=True)
@@ -98,6 +124,16 @@ class SpeakersList(models.Model):
                 "when": zones.moment_text(self.inscription_closes_at, time_zone),
             }
         return ""
+
+    def minutes_for(self, capacity: str) -> int:
+        """The time a statement in that capacity has."""
+        Capacity = LiveEvent.Capacity
+        own = {
+            Capacity.PRESIDENCY: self.presidency_minutes,
+            Capacity.CONFERENCE: self.conference_minutes,
+            Capacity.GROUP: self.group_minutes,
+        }.get(capacity)
+        return own or self.minutes_per_intervention
 
     def is_open_to(self, role: str) -> bool:
         return {

@@ -39,6 +39,14 @@ class LiveEvent(models.Model):
         CLOSE_LIST = "close_list", _("Close the speakers' list")
         REOPEN_LIST = "reopen_list", _("Reopen the speakers' list")
 
+    class Capacity(models.TextChoices):
+        """In whose name a delegation asks to speak."""
+
+        NATIONAL = "national", _("in its national capacity")
+        PRESIDENCY = "presidency", _("on behalf of a pro-tempore presidency")
+        CONFERENCE = "conference", _("on behalf of a conference")
+        GROUP = "group", _("on behalf of a group")
+
     kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="live_events", verbose_name=_("meeting")
@@ -64,6 +72,11 @@ class LiveEvent(models.Model):
     )
     country = optional_link(Country, _("country"), on_delete=models.SET_NULL, related_name="+")
     right_of_reply = models.BooleanField(_("right of reply"), default=False)
+    capacity = models.CharField(
+        _("speaks"), max_length=12, choices=Capacity.choices, default=Capacity.NATIONAL
+    )
+    # The conference's acronym (its presidency's too), or the group's name.
+    on_behalf_of = models.CharField(_("on behalf of"), max_length=100, blank=True)
     # Raised on the item being discussed: heard before anyone waiting, even on a closed list.
     point_of_order = models.BooleanField(_("point of order"), default=False)
     position = models.PositiveSmallIntegerField(_("place in the list"), null=True, blank=True)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import access, charts, live, record, reports
 from ..cache import Built, cached_view
 from ..forms import FloorActionForm, LiveActionForm
-from ..models import Meeting
+from ..models import LiveEvent, Meeting
 from .api import JSON_CONTENT_TYPE, as_json
 from .feeds import public_meeting
 
@@ -90,6 +90,7 @@ def timekeeper(request: HttpRequest, slug: str, rehearsal: bool = False) -> Http
             "undo_end_until": live.undo_end_until(projection.state),
             "speakers": live.console_list(projection),
             "delegations": live.registered_delegations(meeting),
+            "capacities": LiveEvent.Capacity.choices,
             "events": events.order_by("-at", "-id")[:20],
             "max_adjust": live.MAX_ADJUST_MINUTES,
             "undo_minutes": live.UNDO_END_MINUTES,

@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from agenda import live
-from agenda.models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
+from agenda.models import AgendaItem, LiveEvent, Meeting, Presidency, Registration, SpeakersList
 
 from ..factories import held_in, secretariat_user
 from .test_live import PASSWORD, SEED, open_console, wait_until
@@ -269,3 +270,38 @@ def test_a_delegations_speaking_time_runs_out_and_the_console_shows_it(open_brow
     page.get(live_seed_today.url + chile.get_private_url())
     page.find_element(By.CSS_SELECTOR, "#floor input[value='Pedir la palabra']").click()
     wait_until(page, lambda b: "Chile ya usó sus 2 minutos" in text_of(b, "#floor .alert-danger"))
+
+
+def test_the_ppt_csm_on_behalf_of_the_csm_comes_before_national_statements(open_browser, live_seed_today):
+    meeting = held_in(Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm"), days=1)
+    Presidency.objects.filter(country="CL").update(ends_on=None)  # Chile still holds the PPT CSM
+    tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
+    SpeakersList.objects.create(item=tema_1, presidency_minutes=5)
+    registrations = {
+        name: Registration.objects.create(
+            meeting=meeting, name=name, email=f"{code}@example.org", affiliation=name, country_id=code
+        )
+        for name, code in (("Brasil", "BR"), ("México", "MX"), ("Chile", "CL"), ("Argentina", "AR"))
+    }
+    for name in ("Brasil", "México"):
+        live.ask(registrations[name], tema_1, at=timezone.now())
+
+    chile = open_browser()
+    chile.get(live_seed_today.url + registrations["Chile"].get_private_url())
+    Select(chile.find_element(By.CSS_SELECTOR, "#floor select[name='speaks']")).select_by_visible_text(
+        "En nombre de la PPT CSM"
+    )
+    chile.find_element(By.CSS_SELECTOR, "#floor input[value='Pedir la palabra']").click()
+    wait_until(chile, lambda b: "lugar 1 en la lista" in text_of(b, "#floor"))
+    assert "Oradores inscritos: Chile, Brasil, México" in text_of(chile, "#floor")
+
+    secretariat_user(password=PASSWORD)
+    console = open_console(open_browser, live_seed_today)
+    first = console.find_element(By.CSS_SELECTOR, "#floor-console .floor-queue li:first-child")
+    assert "Chile" in first.text and "en nombre de la PPT CSM" in first.text
+    # Argentina can't claim what it does not hold: its page offers it no presidency.
+    argentina = open_browser()
+    argentina.get(live_seed_today.url + registrations["Argentina"].get_private_url())
+    speaks = argentina.find_element(By.CSS_SELECTOR, "#floor select[name='speaks']")
+    options = [option.text for option in Select(speaks).options]
+    assert "En nombre de la CSM" in options and not any("PPT" in option for option in options)
