@@ -339,13 +339,15 @@ class FloorRequestForm(forms.Form):
     speaks = forms.ChoiceField(label=_("Speaks"), required=False)
     group = forms.CharField(label=_("Group"), required=False, max_length=100)
 
-    def __init__(self, *args, registration: Registration, **kwargs):
+    def __init__(self, *args, registration: Registration, capacities: list | None = None, **kwargs):
+        """`capacities`: `live.capacities_for(registration)`, read once for a page's forms."""
         # One such form per item on a page: no field ids to repeat.
         super().__init__(*args, auto_id=False, **kwargs)
         self.registration = registration
         asking = self.initial.get("action", self.data.get("action")) == self.ASK
-        capacities = live.capacities_for(registration) if asking else []
-        if len(capacities) > 1:
+        if asking and capacities is None:
+            capacities = live.capacities_for(registration)
+        if asking and len(capacities) > 1:
             self.fields["speaks"].choices = capacities
             # Without ids (a form per item), the label can't point at its field: the field names itself.
             self.fields["speaks"].widget.attrs["aria-label"] = _("Speaks")

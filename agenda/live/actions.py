@@ -57,31 +57,18 @@ def undo_end(meeting: Meeting, *, by, at: datetime) -> Replay:
 # The floor --------------------------------------------------------------------------------------
 
 
-def ask(
-    registration: Registration,
-    item: AgendaItem,
-    *,
-    at: datetime,
-    point_of_order: bool = False,
-    capacity: str = LiveEvent.Capacity.NATIONAL,
-    on_behalf_of: str = "",
-) -> Replay:
-    """A registered participant asks for the floor for their delegation, or raises a point of order."""
+def ask(registration: Registration, item: AgendaItem, *, at: datetime, **request) -> Replay:
+    """A registered participant asks for the floor for their delegation, or raises a point of order.
+
+    `request`: the request's own `LiveEvent` fields (`point_of_order`, `capacity`, `on_behalf_of`).
+    """
     refuse_revoked(registration)
-    state = request_floor(
-        registration,
-        item,
-        by=None,
-        at=at,
-        point_of_order=point_of_order,
-        capacity=capacity,
-        on_behalf_of=on_behalf_of,
-    )
+    state = request_floor(registration, item, by=None, at=at, **request)
     clock = state.clock_for(item.pk)
-    if not point_of_order and clock is not None and clock.actual_start is None:
+    if not request.get("point_of_order") and clock is not None and clock.actual_start is None:
         # Put down before the item runs: an inscription, acknowledged by mail with its place.
-        request = state.floors[item.pk].pending_for(registration.delegation_key)
-        notifications.acknowledge_inscription(registration, request.id, at)
+        pending = state.floors[item.pk].pending_for(registration.delegation_key)
+        notifications.acknowledge_inscription(registration, pending.id, at)
     return state
 
 
@@ -90,44 +77,26 @@ def add(
     item: AgendaItem,
     delegation: str,
     *,
-    right_of_reply: bool,
     by,
     at: datetime,
     rehearsal: bool = False,
-    point_of_order: bool = False,
-    capacity: str = LiveEvent.Capacity.NATIONAL,
-    on_behalf_of: str = "",
+    **request,
 ) -> Replay:
-    """The moderator adds a registered delegation that asked orally or in the chat."""
+    """The moderator adds a registered delegation that asked orally or in the chat (`request` as for `ask`,
+    and `right_of_reply`)."""
     registration = meeting.registrations.filter(revoked_at__isnull=True).for_delegation(delegation)
     if registration is None:
         refuse(_("%(delegation)s is not registered for this meeting.") % {"delegation": delegation})
-    return request_floor(
-        registration,
-        item,
-        by=by,
-        at=at,
-        right_of_reply=right_of_reply,
-        rehearsal=rehearsal,
-        point_of_order=point_of_order,
-        capacity=capacity,
-        on_behalf_of=on_behalf_of,
-    )
+    return request_floor(registration, item, by=by, at=at, rehearsal=rehearsal, **request)
 
 
 def request_floor(
-    registration: Registration,
-    item: AgendaItem,
-    *,
-    by,
-    at: datetime,
-    right_of_reply: bool = False,
-    rehearsal: bool = False,
-    point_of_order: bool = False,
-    capacity: str = LiveEvent.Capacity.NATIONAL,
-    on_behalf_of: str = "",
+    registration: Registration, item: AgendaItem, *, by, at: datetime, rehearsal: bool = False, **request
 ) -> Replay:
-    """Record a request for `registration`'s delegation, from their link (`by` None) or a moderator."""
+    """Record a request for `registration`'s delegation, from their link (`by` None) or a moderator.
+
+    What `request` leaves out (a right of reply, a point of order, a capacity) takes the model's default.
+    """
     return append(
         registration.meeting,
         Kind.ASK_FLOOR,
@@ -138,11 +107,8 @@ def request_floor(
         speaker_role=registration.role,
         registration=registration if by is None else None,
         country=registration.country,
-        right_of_reply=right_of_reply,
-        point_of_order=point_of_order,
-        capacity=capacity,
-        on_behalf_of=on_behalf_of,
         rehearsal=rehearsal,
+        **request,
     )
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 
-from ..models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
+from ..models import AgendaItem, LiveEvent, Meeting, Presidency, Registration, SpeakersList
 from ..states import FloorAccess, ItemState, RequestKind, state_is
 from .projection import FloorProjection, Projection
 from .state import Floor, Replay, Request
@@ -85,8 +85,14 @@ def capacities_for(registration: Registration) -> list[tuple[str, str]]:
     choices = [(Capacity.NATIONAL.value, gettext("In its national capacity"))]
     meeting, country = registration.meeting, registration.country_id
     if country:
-        for conference in meeting.conferences.filter(members=country).order_by("acronym"):
-            if conference.presidencies.on(meeting.local_date).filter(country_id=country).exists():
+        conferences = list(meeting.conferences.filter(members=country).order_by("acronym"))
+        held = set(
+            Presidency.objects.on(meeting.local_date)
+            .filter(country_id=country, conference__in=conferences)
+            .values_list("conference_id", flat=True)
+        )
+        for conference in conferences:
+            if conference.pk in held:
                 choices.append(
                     (
                         f"{Capacity.PRESIDENCY}:{conference.acronym}",

@@ -160,6 +160,7 @@ def live_report(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("format") == "interventions.csv":
         return interventions_csv(meeting, state)
     delegations, conferences = reports.totals(state, meeting)
+    budgets = reports.budgets(state)
     return render(
         request,
         "agenda/live_report.html",
@@ -169,8 +170,10 @@ def live_report(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "total_delay": reports.total_delay_minutes(state),
             "chart": charts.timeline(meeting, rows),
-            "interventions": reports.interventions(state),
-            "budgets": reports.budgets(state),
+            # Each item's interventions, and where its list gives each delegation a total, the totals.
+            "interventions": [
+                (item, requests, budgets.get(item.pk, [])) for item, requests in reports.interventions(state)
+            ],
             "delegation_totals": delegations,
             "conference_totals": conferences,
             "speaking_chart": charts.speaking_time(delegations),

@@ -159,10 +159,14 @@ class MeetingPage:
         if registration is None:
             return []
         rows = live.delegation_rows(live.load_replay(self.meeting, self.agenda), registration)
+        # What the delegation may speak for is the same on every item: asked once for the page.
+        capacities = live.capacities_for(registration) if rows else []
         for row in rows:
             action = FloorRequestForm.WITHDRAW if row.is_waiting else FloorRequestForm.ASK
             row.form = FloorRequestForm(
-                initial={"action": action, "item": row.item.uuid}, registration=registration
+                initial={"action": action, "item": row.item.uuid},
+                registration=registration,
+                capacities=capacities,
             )
             if row.may_raise_point_of_order:
                 row.point_of_order_form = FloorRequestForm(
