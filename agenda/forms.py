@@ -9,16 +9,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import access, history, live
-from .models import AgendaItem, LiveEvent, Meeting, Registration, check_agenda
+from .models import AgendaItem, LiveEvent, Meeting, Registration, Statement, check_agenda
+from .models.interpretation import INTERPRETATION_LANGUAGES, MAX_STATEMENT_CHARACTERS, language_name
+from .models.registrations import MAX_DOCUMENT_BYTES
 from .scheduling import MAX_SHIFT_MINUTES, suggested_slug
 
 
@@ -326,54 +329,110 @@ class PlainButton(Submit):
 
 
 class FloorRequestForm(forms.Form):
-    """A participant's "ask for the floor" (or "withdraw") for their delegation on one item.
+    """A participant's "ask for the floor" (or "withdraw", or a statement) for their delegation on one item.
 
-    Plain hidden fields and a button: it works without JavaScript.
+    Plain fields and a button: it works without JavaScript.
     """
 
-    ASK, WITHDRAW, POINT_OF_ORDER = "ask", "withdraw", "point_of_order"
+    ASK, WITHDRAW, POINT_OF_ORDER, STATEMENT = "ask", "withdraw", "point_of_order", "statement"
     action = forms.ChoiceField(
-        choices=[(ASK, ASK), (WITHDRAW, WITHDRAW), (POINT_OF_ORDER, POINT_OF_ORDER)], widget=forms.HiddenInput
+        choices=[(name, name) for name in (ASK, WITHDRAW, POINT_OF_ORDER, STATEMENT)],
+        widget=forms.HiddenInput,
     )
     item = forms.UUIDField(widget=forms.HiddenInput)
     speaks = forms.ChoiceField(label=_("Speaks"), required=False)
     group = forms.CharField(label=_("Group"), required=False, max_length=100)
+    language = forms.ChoiceField(label=_("Speaks in"), required=False)
+    statement_text = forms.CharField(
+        label=_("The statement, for the interpreters"),
+        required=False,
+        max_length=MAX_STATEMENT_CHARACTERS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    statement_file = forms.FileField(
+        label=_("Or attach it (PDF or Word, at most %(limit)d MB)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.docx"}),
+    )
 
     def __init__(self, *args, registration: Registration, capacities: list | None = None, **kwargs):
         """`capacities`: `live.capacities_for(registration)`, read once for a page's forms."""
-        # One such form per item on a page: no field ids to repeat.
-        super().__init__(*args, auto_id=False, **kwargs)
+        action = kwargs.get("initial", {}).get("action")
+        item = kwargs.get("initial", {}).get("item", "")
+        # A page has a form per item and action: ids are made unique by both.
+        super().__init__(*args, auto_id=f"{action}-{item}-%s" if action else False, **kwargs)
         self.registration = registration
-        asking = self.initial.get("action", self.data.get("action")) == self.ASK
-        if asking and capacities is None:
+        self.statement: Statement | None = None
+        asked = self.initial.get("action", self.data.get("action"))
+        if asked == self.ASK and capacities is None:
             capacities = live.capacities_for(registration)
-        if asking and len(capacities) > 1:
+        if asked == self.ASK and len(capacities) > 1:
             self.fields["speaks"].choices = capacities
-            # Without ids (a form per item), the label can't point at its field: the field names itself.
-            self.fields["speaks"].widget.attrs["aria-label"] = _("Speaks")
-            self.fields["group"].widget.attrs["aria-label"] = _("Group")
         else:
             del self.fields["speaks"], self.fields["group"]
+        if asked == self.ASK:
+            self.fields["language"].choices = [("", "—")] + [
+                (code, language_name(code)) for code in INTERPRETATION_LANGUAGES
+            ]
+            self.fields["language"].initial = registration.language
+        else:
+            del self.fields["language"]
+        if asked in (self.ASK, self.STATEMENT):
+            file_field = self.fields["statement_file"]
+            file_field.label = file_field.label % {"limit": MAX_DOCUMENT_BYTES // 2**20}
+        else:
+            del self.fields["statement_text"], self.fields["statement_file"]
         self.helper = FormHelper()
         self.helper.form_action = reverse("agenda:private-floor", args=[registration.token])
-        self.helper.form_class = "floor-form d-inline"
-        action = self.initial.get("action")
+        self.helper.form_class = "floor-form"
         label, style, prefix = {
             self.WITHDRAW: (_("Withdraw the request"), "btn-sm btn-outline-secondary", "floor"),
             self.POINT_OF_ORDER: (_("Raise a point of order"), "btn-sm btn-outline-danger", "order"),
+            self.STATEMENT: (_("Send the statement"), "btn-sm btn-outline-primary", "statement"),
         }.get(action, (_("Ask for the floor"), "btn-sm btn-primary", "floor"))
-        self.helper.add_input(
-            PlainButton("", label, css_class=style, css_id=f"{prefix}-{self.initial.get('item', '')}")
-        )
+        self.helper.form_class += " d-inline" if action in (self.WITHDRAW, self.POINT_OF_ORDER) else " mt-1"
+        if action == self.ASK:
+            # The statement is optional, and long: folded away under its own line.
+            choices = [Field(name, wrapper_class="col-auto") for name in ("speaks", "group", "language")]
+            self.helper.layout = Layout(
+                "action",
+                "item",
+                Div(*(field for field in choices if field.fields[0] in self.fields), css_class="row g-2"),
+                HTML(
+                    format_html(
+                        '<details class="floor-statement small mb-1"><summary>{}</summary>',
+                        _("Attach your statement for the interpreters (kept from everyone else)"),
+                    )
+                ),
+                "statement_text",
+                "statement_file",
+                HTML("</details>"),
+            )
+        self.helper.add_input(PlainButton("", label, css_class=style, css_id=f"{prefix}-{item}"))
 
     def clean_item(self) -> AgendaItem:
         return item_of(self.registration.meeting, self.cleaned_data["item"])
+
+    def clean(self):
+        data = super().clean()
+        text, file = data.get("statement_text", ""), data.get("statement_file")
+        if text.strip() or file or data.get("action") == self.STATEMENT:
+            # The statement's own rules (a text or a file; a real PDF or Word file within the limit).
+            statement = Statement(text=text.strip(), file=file)
+            try:
+                statement.full_clean(exclude=["request", "sent_at", "sent_by"])
+            except ValidationError as invalid:
+                raise ValidationError(invalid.messages) from invalid
+            self.statement = statement
+        return data
 
     def perform(self, *, at) -> live.Replay:
         item = self.cleaned_data["item"]
         action = self.cleaned_data["action"]
         if action == self.WITHDRAW:
             return live.withdraw(self.registration, item, at=at)
+        if action == self.STATEMENT:
+            return live.send_statement(self.registration, item, self.statement, at=at)
         capacity, _sep, on_behalf_of = (self.cleaned_data.get("speaks") or "national").partition(":")
         if capacity == LiveEvent.Capacity.GROUP:
             on_behalf_of = self.cleaned_data.get("group", "")
@@ -384,6 +443,8 @@ class FloorRequestForm(forms.Form):
             point_of_order=action == self.POINT_OF_ORDER,
             capacity=capacity,
             on_behalf_of=on_behalf_of,
+            language=self.cleaned_data.get("language", ""),
+            statement=self.statement,
         )
 
 

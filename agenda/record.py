@@ -1,7 +1,7 @@
 """The meeting's record: built once as a list of blocks, written as a PDF and as a Word file.
 
 The agenda as held (planned against actual times from the live clock, the
-interventions of each speakers' list), who took part by delegation (registered,
+interventions of each speakers' list, the statements delivered), who took part by delegation (registered,
 and marked present by the secretariat), and the conclusions and commitments.
 `build_record` says what the record holds, in order; `render_record_pdf` (a
 template per kind of block) and `render_record_docx` (python-docx) only lay it
@@ -12,12 +12,15 @@ to edit further in Word.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import singledispatch
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -25,6 +28,7 @@ from markdown_it import MarkdownIt
 
 from . import live, outcomes, reports
 from .models import Meeting, Registration
+from .models.interpretation import language_name
 from .templatetags.agenda_tags import duration_text
 
 RECORD_PDF_STYLESHEETS = ["agenda/css/agenda-printout.css", "agenda/css/record-printout.css"]
@@ -184,6 +188,8 @@ def build_record(meeting: Meeting, url: str) -> MeetingRecord:
                 )
             )
 
+    blocks += statement_blocks(lists, live.statements_by_request(meeting), meeting, time)
+
     blocks.append(Heading(_("Participants")))
     delegations = delegations_of(meeting)
     if delegations:
@@ -203,6 +209,39 @@ def build_record(meeting: Meeting, url: str) -> MeetingRecord:
             blocks.append(Bullets([commitment_line(commitment) for commitment in commitments], "commitments"))
     blocks.append(Paragraph(url, "source"))
     return MeetingRecord(meeting, url, blocks)
+
+
+def statement_blocks(lists, statements: dict, meeting: Meeting, time) -> list[Block]:
+    """The statements delivered, filed with the record: their text, or the file's name and address."""
+    blocks: list[Block] = []
+    for item, requests in lists:
+        delivered = [(request, statements[request.id]) for request in requests if request.id in statements]
+        delivered = [(request, statement) for request, statement in delivered if request.is_delivered]
+        if delivered:
+            blocks.append(Heading(item.title, 2))
+        for request, statement in delivered:
+            said = [
+                request.delegation,
+                request.kind_label,
+                language_name(request.language) if request.language else "",
+                "{} {}".format(_("delivered at"), time(request.given_at)),
+            ]
+            blocks.append(Paragraph(" · ".join(part for part in said if part), "statement-heading"))
+            blocks += [Paragraph(paragraph, "statement") for paragraph in text_paragraphs(statement.text)]
+            if statement.file:
+                address = settings.SITE_URL.rstrip("/") + reverse(
+                    "agenda:meeting-statement", args=[meeting.slug, statement.uuid]
+                )
+                blocks.append(Paragraph(f"{statement.file_name}: {address}", "statement"))
+    if not blocks:
+        return []
+    note = _("As the delegations sent them to the interpreters before speaking: check against delivery.")
+    return [Heading(_("Statements delivered")), Paragraph(note, "note"), *blocks]
+
+
+def text_paragraphs(text: str) -> list[str]:
+    """Plain text (not CommonMark: a delegation's own words) as its paragraphs."""
+    return [" ".join(paragraph.split()) for paragraph in re.split(r"\n\s*\n", text) if paragraph.strip()]
 
 
 def intervention_row(request: live.Request, time) -> tuple[str, str, str, str, str]:
@@ -297,7 +336,9 @@ def add_heading(block: Heading, document) -> None:
 
 @add_block.register
 def add_paragraph(block: Paragraph, document) -> None:
-    document.add_paragraph(block.text)
+    paragraph = document.add_paragraph()
+    # Who delivered a statement stands out from its words, as in the PDF.
+    paragraph.add_run(block.text).bold = block.role == "statement-heading" or None
 
 
 @add_block.register

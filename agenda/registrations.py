@@ -55,6 +55,7 @@ ROLES = {
     Registration.Role.DELEGATE: {"delegate", "delegado", "delegada", "delegado-a", "delegacion"},
     Registration.Role.OBSERVER: {"observer", "observador", "observadora", "observador-a"},
     Registration.Role.CIVIL_SOCIETY: {"civil-society", "sociedad-civil", "sociedade-civil", "osc"},
+    Registration.Role.INTERPRETER: {"interpreter", "interprete", "interpretacion", "interpretacao"},
 }
 
 

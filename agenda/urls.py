@@ -39,12 +39,17 @@ urlpatterns = [
     # record.pdf or record.docx; any other format is a 404.
     path("meetings/<slug:slug>/record.<str:file_format>", views.meeting_record, name="meeting-record"),
     path("meetings/<slug:slug>/documents/<uuid:document>/", views.public_document, name="public-document"),
+    # A statement sent for the interpreters: for the secretariat only (the console, the record).
+    path(
+        "meetings/<slug:slug>/statements/<uuid:statement>/", views.meeting_statement, name="meeting-statement"
+    ),
     # A registered participant's private link: the token is their signed key.
     path("p/<str:token>/", views.private_page, name="private-page"),
     path("p/<str:token>/floor/", views.private_floor, name="private-floor"),
     path("p/<str:token>/unsubscribe/", views.unsubscribe, name="unsubscribe"),
     path("p/<str:token>/meeting.ics", views.private_ical, name="private-ical"),
     path("p/<str:token>/documents/<uuid:document>/", views.private_document, name="private-document"),
+    path("p/<str:token>/statements/<uuid:statement>/", views.private_statement, name="private-statement"),
     path(
         "conferences/<str:acronym>/commitments/", views.conference_commitments, name="conference-commitments"
     ),

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
-from agenda.models import Meeting
+from agenda.models import AgendaItem, Meeting, SpeakersList
 
 from .factories import secretariat_user
 
@@ -15,6 +15,16 @@ from .factories import secretariat_user
 def seed_meeting(db) -> Meeting:
     call_command("load_seed", stdout=io.StringIO())
     return Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm")
+
+
+@pytest.fixture
+def tema_1(seed_meeting) -> AgendaItem:
+    """The seed's TEMA 1, with a speakers' list of 3 minutes per intervention.
+
+    Its first moderated segment, "Comentarios países CRM-CSM", sits under it."""
+    item = AgendaItem.objects.get(title__startswith="TEMA 1")
+    SpeakersList.objects.create(item=item, minutes_per_intervention=3)
+    return item
 
 
 @pytest.fixture

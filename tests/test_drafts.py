@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, get_resolver, reverse
 
-from agenda.models import Commitment, Country, Meeting, MeetingDocument, Registration
+from agenda.models import Commitment, Country, LiveEvent, Meeting, MeetingDocument, Registration, Statement
 
 from .factories import AgendaItemFactory, AgendaParticipantFactory, MeetingFactory, at
 
@@ -20,6 +20,7 @@ STAFF_ONLY = {
     "rehearsal-discard",
     "live-report",
     "meeting-record",
+    "meeting-statement",
 }
 # A conference's pages exist whatever the draft: they must not show its commitments.
 CONFERENCE_PAGES = {"conference-commitments", "conference-commitments-csv", "api-conference-commitments"}
@@ -83,12 +84,18 @@ def test_every_public_address_hides_a_draft(client, draft, settings, tmp_path):
     registration = Registration.objects.create(
         meeting=draft, name="Ana", email="ana@x.org", affiliation="OIM"
     )
+    # Nor does the link of the delegation that sent a statement, nor an interpreter's.
+    asked = LiveEvent.objects.create(
+        meeting=draft, kind=LiveEvent.Kind.ASK_FLOOR, at=at(0), delegation="OIM", registration=registration
+    )
+    statement = Statement.objects.create(request=asked, text="Confidencial", sent_at=at(0))
     walked = []
     for pattern in agenda_patterns():
         arguments = {
             "slug": draft.slug,
             "item": item.uuid,
             "document": document.uuid,
+            "statement": statement.uuid,
             "token": registration.token,
             "acronym": "CRM",
             "file_format": "pdf",

@@ -23,14 +23,6 @@ STATE = reverse("agenda:live-state", args=[SLUG])
 Kind = LiveEvent.Kind
 
 
-@pytest.fixture
-def tema_1(seed_meeting) -> AgendaItem:
-    """The seed's first moderated segment, "Comentarios países CRM-CSM", sits under TEMA 1."""
-    item = AgendaItem.objects.get(title__startswith="TEMA 1")
-    SpeakersList.objects.create(item=item, minutes_per_intervention=3)
-    return item
-
-
 def register(meeting, delegation: str, email: str, role=Registration.Role.DELEGATE) -> Registration:
     return Registration.objects.create(
         meeting=meeting, name=email.split("@")[0].title(), email=email, affiliation=delegation, role=role

@@ -257,19 +257,25 @@ def floor_events(app, kind: str) -> int:
     )
 
 
-def test_two_people_of_one_delegation_asking_at_once_make_one_request(app):
+def one_delegations_people(app, delegation: str, asked: str = "") -> tuple[str, list[tuple[Secretary, str]]]:
+    """TEMA 1's uuid, and two people of `delegation` on their private pages (after `asked` ran)."""
     tokens = app.run(
-        FLOOR_SETUP
-        + " people = [Registration.objects.create(meeting=meeting, name=n, email=n + '@sre.gob.mx',"
-        " affiliation='México') for n in ('ana', 'luis')];"
+        FLOOR_SETUP + " from django.utils import timezone; from agenda import live;"
+        " people = [Registration.objects.create(meeting=meeting, name=n, email=n + '@example.org',"
+        f" affiliation={delegation!r}) for n in ('ana', 'luis')];"
+        f" {asked or 'None'};"
         " print(item.uuid, *(person.token for person in people))"
     ).split()
-    item, tokens = tokens[0], tokens[1:]
     people = []
-    for token in tokens:
+    for token in tokens[1:]:
         person = Secretary(app.port)
         assert person.open(f"/p/{token}/")[0] == 200  # the page sets the CSRF cookie
         people.append((person, f"/p/{token}/"))
+    return tokens[0], people
+
+
+def test_two_people_of_one_delegation_asking_at_once_make_one_request(app):
+    item, people = one_delegations_people(app, "México")
     for round_number in range(ROUNDS):
         results = at_once(
             [
@@ -340,3 +346,24 @@ def test_two_secretaries_saving_the_agenda_editor_at_once_get_one_save_and_one_r
         " print(AgendaItem.objects.get(parent=None, position=1, meeting__slug='iii-reunion-plenaria-crm-csm').title_es)",
         ("Apertura CRM", "Apertura CSM"),
     )
+
+
+def test_two_people_of_one_delegation_sending_its_statement_at_once_leave_one_statement(app):
+    item, people = one_delegations_people(app, "Chile", asked="live.ask(people[0], item, at=timezone.now())")
+    for round_number in range(ROUNDS):
+        texts = [f"Versión {round_number} de {name}" for name in ("Ana", "Luis")]
+        results = at_once(
+            [
+                lambda person=person, page=page, text=text: person.open(
+                    page + "floor/", {"action": "statement", "item": item, "statement_text": text}
+                )
+                for (person, page), text in zip(people, texts, strict=True)
+            ]
+        )
+        assert [status for status, _ in results] == [302, 302], results
+        assert floor_events(app, "send_statement") == 2 * (round_number + 1), "each press is an event"
+        kept = app.run(
+            "from agenda.models import Statement; print(Statement.objects.count(), Statement.objects.get().text)"
+        )
+        count, text = kept.split(" ", 1)
+        assert count == "1" and text in texts, "one statement, the later of the two"

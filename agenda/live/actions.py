@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import notifications
-from ..models import AgendaItem, LiveEvent, Meeting, Registration
+from ..models import AgendaItem, LiveEvent, Meeting, Registration, Statement
 from ..states import RequestOutcome
 from .events import append, load_replay
 from .floor import EXTEND_MINUTES
@@ -57,10 +58,19 @@ def undo_end(meeting: Meeting, *, by, at: datetime) -> Replay:
 # The floor --------------------------------------------------------------------------------------
 
 
-def ask(registration: Registration, item: AgendaItem, *, at: datetime, **request) -> Replay:
+@transaction.atomic
+def ask(
+    registration: Registration,
+    item: AgendaItem,
+    *,
+    at: datetime,
+    statement: Statement | None = None,
+    **request,
+) -> Replay:
     """A registered participant asks for the floor for their delegation, or raises a point of order.
 
-    `request`: the request's own `LiveEvent` fields (`point_of_order`, `capacity`, `on_behalf_of`).
+    `request`: the request's own `LiveEvent` fields (`point_of_order`, `capacity`, `on_behalf_of`,
+    `language`). A `statement` (unsaved) goes with it to the interpreters: both are kept, or neither.
     """
     refuse_revoked(registration)
     state = request_floor(registration, item, by=None, at=at, **request)
@@ -69,6 +79,44 @@ def ask(registration: Registration, item: AgendaItem, *, at: datetime, **request
         # Put down before the item runs: an inscription, acknowledged by mail with its place.
         pending = state.floors[item.pk].pending_for(registration.delegation_key)
         notifications.acknowledge_inscription(registration, pending.id, at)
+    if statement is not None:
+        state = send_statement(registration, item, statement, at=at)
+    return state
+
+
+@transaction.atomic
+def send_statement(
+    registration: Registration, item: AgendaItem, statement: Statement, *, at: datetime
+) -> Replay:
+    """Send (or replace) the statement of the delegation's request on `item`, for the interpreters.
+
+    `statement` is unsaved, with its text or file. The press is an event, so the interpreters'
+    pages follow it; the statement is stored beside the request it belongs to.
+    """
+    refuse_revoked(registration)
+    item_floor = load_replay(registration.meeting).floors.get(item.pk)
+    pending = item_floor.pending_for(registration.delegation_key) if item_floor else None
+    if pending is None:
+        refuse(_("Your delegation has no request for the floor on this item: ask for it first."))
+    state = append(
+        registration.meeting,
+        Kind.SEND_STATEMENT,
+        by=None,
+        at=at,
+        item=item,
+        request_id=pending.id,
+        delegation=registration.affiliation,
+        registration=registration,
+    )
+    replaced = Statement.objects.filter(request_id=pending.id).first()
+    if replaced is not None:
+        # The new statement takes the old one's place; its file (stored under a new name) goes.
+        statement.pk, statement.uuid = replaced.pk, replaced.uuid
+        if replaced.file:
+            old_file = replaced.file
+            transaction.on_commit(lambda: old_file.storage.delete(old_file.name))
+    statement.request_id, statement.sent_by, statement.sent_at = pending.id, registration, at
+    statement.save()
     return state
 
 

@@ -3,7 +3,8 @@
 A request is an "ask_floor" event; the moderator's actions (give the floor,
 extend, end, skip, move, withdraw) name it, so a press that names a request
 the queue has moved past is refused, not applied twice. Closing and reopening
-act on the list. Each kind is a check and an apply in `RULES` (`rules.Rule`).
+act on the list. A statement sent for the interpreters names its request
+too. Each kind is a check and an apply in `RULES` (`rules.Rule`).
 """
 
 from __future__ import annotations
@@ -118,6 +119,19 @@ def check_capacity(event: LiveEvent) -> None:
         )
 
 
+def check_statement(state: Replay, event: LiveEvent) -> None:
+    """A statement comes from the delegation's own link, for its request not yet heard (or being heard)."""
+    item_floor = state.floors.get(event.item_id) if event.item_id else None
+    request = item_floor.requests.get(event.request_id) if item_floor and event.request_id else None
+    if event.registration_id is None or request is None or request.key != delegation_key(event.delegation):
+        refuse(_("A statement is sent with the delegation's own request, from its private link."))
+    if request not in (item_floor.speaking, *item_floor.waiting):
+        refuse(
+            _("The request of %(delegation)s on “%(item)s” was heard or withdrawn: no statement now.")
+            % {"delegation": request.delegation, "item": event.item.title}
+        )
+
+
 def check_waiting(state: Replay, event: LiveEvent) -> None:
     waiting_request(state, event)
 
@@ -190,6 +204,7 @@ def ask(state: Replay, item_floor: Floor, _request, event: LiveEvent) -> None:
         point_of_order=event.point_of_order,
         capacity=event.capacity,
         on_behalf_of=event.on_behalf_of,
+        language=event.language,
     )
     item_floor.requests[request.id] = request
     item_floor.enqueue(request)
@@ -240,6 +255,12 @@ def end_intervention(state: Replay, item_floor: Floor, request: Request | None, 
 
 
 @on_list
+def send_statement(state: Replay, item_floor: Floor, request: Request | None, event: LiveEvent) -> None:
+    if request is not None:
+        request.statement_sent_at = event.at
+
+
+@on_list
 def close(state: Replay, item_floor: Floor, _request, event: LiveEvent) -> None:
     item_floor.closed = True
 
@@ -257,6 +278,7 @@ RULES = {
     Kind.GIVE_FLOOR: Rule(check_give, give),
     Kind.EXTEND: Rule(check_speaking, extend),
     Kind.END_INTERVENTION: Rule(check_speaking, end_intervention),
+    Kind.SEND_STATEMENT: Rule(check_statement, send_statement),
     Kind.CLOSE_LIST: Rule(check_close, close),
     Kind.REOPEN_LIST: Rule(check_reopen, reopen),
 }

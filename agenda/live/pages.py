@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 
-from ..models import AgendaItem, LiveEvent, Meeting, Presidency, Registration, SpeakersList
+from ..models import AgendaItem, LiveEvent, Meeting, Presidency, Registration, SpeakersList, Statement
+from ..models.interpretation import language_name
 from ..states import FloorAccess, ItemState, RequestKind, state_is
 from .projection import FloorProjection, Projection
 from .state import Floor, Replay, Request
 
 if TYPE_CHECKING:
     from ..forms import FloorRequestForm
+
+
+def statements_by_request(meeting: Meeting) -> dict[int, Statement]:
+    """The statements sent for the meeting's requests, by the request's id: one query."""
+    return {
+        statement.request_id: statement for statement in Statement.objects.filter(request__meeting=meeting)
+    }
+
+
+@dataclass
+class Turn:
+    """A request as the interpreters and the moderator read it: its language and its statement."""
+
+    request: Request
+    statement: Statement | None = None
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.request.language) if self.request.language else ""
 
 
 @dataclass
@@ -25,21 +45,69 @@ class ConsoleList:
     floor: Floor
     read: FloorProjection | None
     running: bool
+    statements: dict[int, Statement] = field(default_factory=dict)
 
     @property
-    def queue(self) -> list[tuple[Request, timedelta | None]]:
+    def queue(self) -> list[tuple[Turn, timedelta | None]]:
         """Each waiting request with what is left of its delegation's speaking time (None: no budget)."""
-        return [(request, self.floor.budget_left(request.key)) for request in self.floor.waiting]
+        return [(self.turn(request), self.floor.budget_left(request.key)) for request in self.floor.waiting]
+
+    @property
+    def speaking(self) -> Turn | None:
+        return self.turn(self.floor.speaking) if self.floor.speaking else None
+
+    def turn(self, request: Request) -> Turn:
+        return Turn(request, self.statements.get(request.id))
 
 
-def console_list(projection: Projection) -> ConsoleList | None:
+def console_list(
+    projection: Projection, statements: dict[int, Statement] | None = None
+) -> ConsoleList | None:
+    """The list to work on now; `statements` (from `statements_by_request`) for the interpreters' column."""
     state = projection.state
     for row in projection.items:
         item_floor = state.floors.get(row.item.pk)
         if item_floor is not None and row.status in (ItemState.NOW, ItemState.NEXT, ItemState.UPCOMING):
             running = row.is_now and not state.paused_since
-            return ConsoleList(row.item, item_floor, projection.floors.get(row.item.pk), running)
+            read = projection.floors.get(row.item.pk)
+            return ConsoleList(row.item, item_floor, read, running, statements or {})
     return None
+
+
+@dataclass
+class InterpretedList:
+    """One item's speakers' list on the interpreters' page: who speaks now, who next, what was delivered."""
+
+    item: AgendaItem
+    status: ItemState
+    speaking: Turn | None
+    waiting: list[Turn]
+    delivered: list[Turn]
+
+    is_now = state_is(ItemState.NOW)
+
+
+def interpreted_lists(projection: Projection, statements: dict[int, Statement]) -> list[InterpretedList]:
+    """Every speakers' list with a request, in agenda order, each request with its statement."""
+
+    def turn(request: Request) -> Turn:
+        return Turn(request, statements.get(request.id))
+
+    lists = []
+    for row in projection.items:
+        item_floor = projection.state.floors.get(row.item.pk)
+        if item_floor is None or not item_floor.requests:
+            continue
+        lists.append(
+            InterpretedList(
+                row.item,
+                row.status,
+                turn(item_floor.speaking) if item_floor.speaking else None,
+                [turn(request) for request in item_floor.waiting],
+                [turn(request) for request in item_floor.heard if request.is_delivered],
+            )
+        )
+    return lists
 
 
 def registered_delegations(meeting: Meeting) -> list[str]:
@@ -67,6 +135,9 @@ class DelegationRow:
     may_raise_point_of_order: bool = False
     point_of_order_place: int | None = None
     point_of_order_form: FloorRequestForm | None = None
+    # The pending request's statement for the interpreters: when last sent, and the form to (re)send it.
+    statement_sent_at: datetime | None = None
+    statement_form: FloorRequestForm | None = None
 
     is_waiting = state_is(FloorAccess.WAITING)
     is_speaking = state_is(FloorAccess.SPEAKING)
@@ -143,6 +214,7 @@ def delegation_rows(state: Replay, registration: Registration) -> list[Delegatio
             row.status = FloorAccess.SPEAKING if pending is item_floor.speaking else FloorAccess.WAITING
             row.place = item_floor.place_of(pending)
             row.asked_by = pending.person
+            row.statement_sent_at = pending.statement_sent_at
         elif state.ended_at or clock.is_done or item_floor.closed:
             row.status = FloorAccess.CLOSED
         elif not item_floor.settings.is_open_to(registration.role):

@@ -60,6 +60,8 @@ class Request:
     point_of_order: bool = False
     capacity: str = LiveEvent.Capacity.NATIONAL
     on_behalf_of: str = ""
+    language: str = ""  # the language the delegation speaks in, where it said
+    statement_sent_at: datetime | None = None  # its statement for the interpreters, last sent
     outcome: RequestOutcome = RequestOutcome.WAITING
     given_at: datetime | None = None
     ended_at: datetime | None = None
@@ -107,6 +109,11 @@ class Request:
         if on_behalf_first and self.capacity in CAPACITY_RANK:
             return CAPACITY_RANK[self.capacity]
         return ROLE_RANK.get(self.role, REPLY_RANK)
+
+    @property
+    def is_delivered(self) -> bool:
+        """Whether the delegation was given the floor: its statement, if any, was delivered."""
+        return self.given_at is not None
 
     @property
     def duration(self) -> timedelta | None:

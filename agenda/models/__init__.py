@@ -2,7 +2,7 @@
 
 from .content import ContentVersion
 from .floor import SpeakersList
-from .interpretation import InterpretationChannel
+from .interpretation import InterpretationChannel, Statement
 from .live import LiveEvent
 from .meetings import (
     AgendaItem,
@@ -48,6 +48,7 @@ __all__ = [
     "Registration",
     "SpeakersList",
     "StaffProfile",
+    "Statement",
     "agenda_problems",
     "check_agenda",
     "find_agenda_problems",

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .fields import optional_link
+from .interpretation import INTERPRETATION_LANGUAGES
 from .meetings import AgendaItem, Meeting
 from .people import Country
 from .registrations import Registration
@@ -36,6 +37,7 @@ class LiveEvent(models.Model):
         EXTEND = "extend", _("Give the speaker more time")
         END_INTERVENTION = "end_intervention", _("End the intervention")
         SKIP = "skip", _("Skip a speaker")
+        SEND_STATEMENT = "send_statement", _("Send a statement for the interpreters")
         CLOSE_LIST = "close_list", _("Close the speakers' list")
         REOPEN_LIST = "reopen_list", _("Reopen the speakers' list")
 
@@ -79,6 +81,10 @@ class LiveEvent(models.Model):
     on_behalf_of = models.CharField(_("on behalf of"), max_length=100, blank=True)
     # Raised on the item being discussed: heard before anyone waiting, even on a closed list.
     point_of_order = models.BooleanField(_("point of order"), default=False)
+    # The language the delegation will speak in, for the interpreters; empty: not said.
+    language = models.CharField(
+        _("speaks in"), max_length=2, blank=True, choices=[(code, code) for code in INTERPRETATION_LANGUAGES]
+    )
     position = models.PositiveSmallIntegerField(_("place in the list"), null=True, blank=True)
     # A rehearsal's actions replay apart: never on the public page, the report or the record.
     rehearsal = models.BooleanField(_("rehearsal"), default=False)

@@ -66,6 +66,8 @@ class Registration(models.Model):
         DELEGATE = "delegate", _("Delegate")
         OBSERVER = "observer", _("Observer")
         CIVIL_SOCIETY = "civil_society", _("Civil society")
+        # Reads the statements sent ahead; never asks for the floor.
+        INTERPRETER = "interpreter", _("Interpreter")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("meeting")

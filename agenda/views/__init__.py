@@ -1,7 +1,7 @@
 """Thin views, by subject: public pages, calendar feeds, the API, printouts, documents, the live clock."""
 
 from .api import api_meeting_detail, api_meeting_list
-from .documents import private_document, public_document
+from .documents import meeting_statement, private_document, private_statement, public_document
 from .feeds import item_ical, meeting_agenda_ical, meeting_ical, series_ical
 from .live import (
     live_report,
@@ -36,10 +36,12 @@ __all__ = [
     "meeting_ical",
     "meeting_list",
     "meeting_record",
+    "meeting_statement",
     "private_document",
     "private_floor",
     "private_ical",
     "private_page",
+    "private_statement",
     "public_document",
     "rehearsal_discard",
     "rehearsal_state",

@@ -88,7 +88,7 @@ def timekeeper(request: HttpRequest, slug: str, rehearsal: bool = False) -> Http
             "urls": console_urls(slug, rehearsal),
             "on_the_day": live.is_meeting_day(meeting, now),
             "undo_end_until": live.undo_end_until(projection.state),
-            "speakers": live.console_list(projection),
+            "speakers": live.console_list(projection, live.statements_by_request(meeting)),
             "delegations": live.registered_delegations(meeting),
             "capacities": LiveEvent.Capacity.choices,
             "events": events.order_by("-at", "-id")[:20],

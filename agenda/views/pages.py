@@ -168,6 +168,11 @@ class MeetingPage:
                 registration=registration,
                 capacities=capacities,
             )
+            if row.is_waiting or row.is_speaking:
+                row.statement_form = FloorRequestForm(
+                    initial={"action": FloorRequestForm.STATEMENT, "item": row.item.uuid},
+                    registration=registration,
+                )
             if row.may_raise_point_of_order:
                 row.point_of_order_form = FloorRequestForm(
                     initial={"action": FloorRequestForm.POINT_OF_ORDER, "item": row.item.uuid},

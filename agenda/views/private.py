@@ -20,7 +20,7 @@ from ..cache import cached_view
 from ..forms import FloorRequestForm
 from ..models import Meeting, Registration
 from .feeds import ICAL_CONTENT_TYPE, entries
-from .pages import meeting_page, remember_viewer_zone
+from .pages import meeting_page, remember_viewer_zone, viewer_span
 
 
 def registration_or_404(token: str) -> Registration:
@@ -42,9 +42,26 @@ def keep_private(response: HttpResponse) -> HttpResponse:
 @require_safe
 def private_page(request: HttpRequest, token: str) -> HttpResponse:
     registration = registration_or_404(token)
+    if registration.role == Registration.Role.INTERPRETER:
+        return keep_private(interpreters_page(request, registration))
     response = HttpResponse(meeting_page(request, registration.meeting, registration=registration))
     remember_viewer_zone(request, response)
     return keep_private(response)
+
+
+def interpreters_page(request: HttpRequest, registration: Registration) -> HttpResponse:
+    """An interpreter's link: who speaks now and next, in what language, and their statements."""
+    meeting = registration.meeting
+    projection = live.project(live.load_replay(meeting), timezone.now())
+    context = {
+        "meeting": meeting,
+        "registration": registration,
+        "live": projection,
+        "viewer": viewer_span(meeting, None),
+        "lists": live.interpreted_lists(projection, live.statements_by_request(meeting)),
+        "channels": meeting.interpretation_channels.all(),
+    }
+    return render(request, "agenda/interpreters.html", context)
 
 
 @require_safe
@@ -72,21 +89,24 @@ def private_floor(request: HttpRequest, token: str) -> HttpResponse:
         # The signature is ours: the participant had a real link, so say why it no longer works.
         context = {"message": " ".join(refusal.messages)}
         return keep_private(render(request, "agenda/refused.html", context, status=403))
-    form = FloorRequestForm(request.POST, registration=registration)
+    form = FloorRequestForm(request.POST, request.FILES, registration=registration)
     if form.is_valid():
         try:
             form.perform(at=timezone.now())
         except live.LiveActionRefused as refusal:
             messages.error(request, " ".join(refusal.messages))
         else:
-            if form.cleaned_data["action"] == form.WITHDRAW:
+            action = form.cleaned_data["action"]
+            if action == form.WITHDRAW:
                 messages.success(request, _("Your request for the floor is withdrawn."))
-            else:
+            elif action != form.STATEMENT:
                 messages.success(
                     request,
                     _("You have asked for the floor for %(delegation)s.")
                     % {"delegation": registration.affiliation},
                 )
+            if form.statement is not None:
+                messages.success(request, _("Your statement is with the interpreters, and kept from others."))
     else:
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
     return keep_private(redirect(f"{registration.get_private_url()}#floor"))

@@ -305,3 +305,85 @@ def test_the_ppt_csm_on_behalf_of_the_csm_comes_before_national_statements(open_
     speaks = argentina.find_element(By.CSS_SELECTOR, "#floor select[name='speaks']")
     options = [option.text for option in Select(speaks).options]
     assert "En nombre de la CSM" in options and not any("PPT" in option for option in options)
+
+
+def fetched(browser, url: str) -> int:
+    """The status of `url` fetched from the page the browser shows, with its cookies."""
+    return browser.execute_async_script("fetch(arguments[0]).then((r) => arguments[1](r.status))", url)
+
+
+def test_an_interpreters_link_reads_a_statement_the_public_and_another_delegation_cannot_before_and_after_delivery(
+    open_browser, live_seed_today, settings, tmp_path, screenshot
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    meeting = Meeting.objects.get(slug="iii-reunion-plenaria-crm-csm")
+    tema_1 = AgendaItem.objects.get(title__startswith="TEMA 1")
+    SpeakersList.objects.create(item=tema_1, minutes_per_intervention=3)
+    registrations = {
+        who: Registration.objects.create(
+            meeting=meeting, name=who, email=f"{who[:3].lower()}@example.org", affiliation=who, role=role
+        )
+        for who, role in [
+            ("Chile", Registration.Role.DELEGATE),
+            ("México", Registration.Role.DELEGATE),
+            ("Intérpretes", Registration.Role.INTERPRETER),
+        ]
+    }
+    link = {
+        who: live_seed_today.url + registration.get_private_url()
+        for who, registration in registrations.items()
+    }
+    started = timezone.now() - timedelta(minutes=1)
+    live.start_meeting(meeting, by=None, at=started)  # Apertura runs
+    says = "Chile propone un grupo de trabajo sobre movilidad laboral."
+    statement_pdf = tmp_path / "declaracion-chile.pdf"
+    statement_pdf.write_bytes(b"%PDF-1.4\n% Chile\n")
+
+    # Chile inscribes on TEMA 1 while Apertura runs: in English, its statement written and attached.
+    chile = open_browser()
+    chile.get(link["Chile"])
+    row = chile.find_element(By.CSS_SELECTOR, f'#floor li[data-item="{tema_1.uuid}"]')
+    chile.execute_script("arguments[0].scrollIntoView()", row)  # from under the live banner, at the foot
+    Select(row.find_element(By.NAME, "language")).select_by_value("en")
+    row.find_element(By.CSS_SELECTOR, "details.floor-statement summary").click()
+    row.find_element(By.NAME, "statement_text").send_keys(says)
+    row.find_element(By.NAME, "statement_file").send_keys(str(statement_pdf))
+    row.find_element(By.CSS_SELECTOR, "input[value='Pedir la palabra']").click()
+    wait_until(chile, lambda b: "Su declaración está con los intérpretes" in text_of(b, "#floor"))
+    assert "Su declaración llegó a los intérpretes el" in text_of(chile, "#floor")
+
+    interpreter = open_browser()
+    interpreter.get(link["Intérpretes"])
+    listed = interpreter.find_element(By.CSS_SELECTOR, f'.interpreted-list[data-item="{tema_1.uuid}"]')
+    assert (
+        "Chile · inglés" in listed.text and says in listed.text and "Cotejar con el discurso" in listed.text
+    )
+    file_link = listed.find_element(By.CSS_SELECTOR, "a.statement-file").get_attribute("href")
+    statement_path = file_link.removeprefix(live_seed_today.url).split("/statements/")[1]
+
+    def others_cannot_read() -> None:
+        mexico.get(link["México"])
+        assert says not in mexico.find_element(By.TAG_NAME, "body").text
+        assert fetched(mexico, link["México"] + "statements/" + statement_path) == 404
+        mexico.get(live_seed_today.url + SEED)
+        assert says not in mexico.find_element(By.TAG_NAME, "body").text
+
+    mexico = open_browser()
+    others_cannot_read()
+
+    # TEMA 1 runs and Chile has the floor: the interpreters' page follows the console by itself.
+    interpreter.execute_script("window.samePage = true")
+    live.next_item(meeting, AgendaItem.objects.get(title="Apertura"), by=None, at=timezone.now())
+    request = live.load_replay(meeting).floors[tema_1.pk].waiting[0]
+    live.act(meeting, Kind.GIVE_FLOOR, tema_1, by=None, at=timezone.now(), request_id=request.id)
+    wait_until(interpreter, lambda b: says in text_of(b, ".interpreted-speaking"))
+    assert "Chile" in text_of(interpreter, ".interpreted-speaking")
+    last(open_browser, interpreter)
+    screenshot("floor-interpreters")
+    live.act(meeting, Kind.END_INTERVENTION, tema_1, by=None, at=timezone.now(), request_id=request.id)
+    wait_until(interpreter, lambda b: "1 intervención pronunciada" in text_of(b, ".interpreted-delivered"))
+    interpreter.find_element(By.CSS_SELECTOR, ".interpreted-delivered summary").click()
+    assert says in text_of(interpreter, ".interpreted-delivered")
+    assert fetched(interpreter, file_link) == 200
+    # Delivered, it is filed with the record, and still nobody else's to read.
+    others_cannot_read()

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.print_page_options import PrintOptions
 
 from agenda import live
-from agenda.models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList
+from agenda.models import AgendaItem, LiveEvent, Meeting, Registration, SpeakersList, Statement
 
 from ..factories import secretariat_user
 from .conftest import serious_accessibility_violations, sign_in, wait_for
@@ -191,8 +191,13 @@ def test_printing_the_page_puts_the_whole_agenda_on_one_a4_page(open_browser, li
 
 def test_axe_reports_no_serious_violation_on_the_live_pages(open_browser, live_seed_today):
     meeting = Meeting.objects.get()
-    running_floor(meeting)
-    private = Registration.objects.get(affiliation="Chile").get_private_url()
+    tema_1 = running_floor(meeting)
+    chile = Registration.objects.get(affiliation="Chile")
+    live.send_statement(chile, tema_1, Statement(text="Chile agradece."), at=timezone.now())
+    private = chile.get_private_url()
+    interpreters = Registration.objects.create(
+        meeting=meeting, name="João", email="joao@example.org", affiliation="Intérpretes", role="interpreter"
+    ).get_private_url()
     console = signed_in(open_browser, live_seed_today, SEED + "timekeeper/")
     found = {}
     for width in (360, 1280):
@@ -200,6 +205,7 @@ def test_axe_reports_no_serious_violation_on_the_live_pages(open_browser, live_s
         for name, path in [
             ("public page", SEED),
             ("private page", private),
+            ("interpreters' page", interpreters),
             ("console", SEED + "timekeeper/"),
             ("speaker view", SEED + "speaker/"),
             ("embed", SEED + "embed/"),
