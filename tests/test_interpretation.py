@@ -1,5 +1,6 @@
 """Interpretation: the language a delegation speaks in, its statement sent ahead, the interpreters' link."""
 
+import csv
 import io
 import zipfile
 from html import unescape
@@ -8,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from agenda import live, record
-from agenda.models import InterpretationChannel, LiveEvent, Registration, Statement
+from agenda import live, record, reports
+from agenda.models import InterpretationChannel, LiveEvent, MeetingDocument, Registration, Statement
 
 from .factories import secretariat_user
 from .test_floor_pages import register
@@ -208,8 +209,12 @@ def test_the_interpreters_page_shows_who_speaks_now_and_next_in_which_language_w
     assert [(turn.request.delegation, turn.language_name, turn.statement) for turn in read.waiting] == [
         ("México", "inglés", None)
     ]
+    document = MeetingDocument.objects.create(
+        meeting=seed_meeting, title="Nota conceptual", file=SimpleUploadedFile("nota.pdf", b"%PDF-1.4")
+    )
     page = page_of(client, people["interpreter"])
     assert "Portugués: Canal 3 (Zoom)".lower() in page.lower()
+    assert reverse("agenda:private-document", args=[people["interpreter"].token, document.uuid]) in page
     assert 'data-reload-from-version="' in page, "a press on the console reloads it"
     assert "no se envió declaración" in page  # México's
     # An interpreter reads; it does not ask for the floor.
@@ -242,6 +247,10 @@ def test_delivered_statements_are_filed_with_the_record_and_undelivered_ones_are
         "Gracias.",
     ]
     assert "México no llegó a hablar." not in texts
+    spreadsheet = io.StringIO()
+    reports.write_interventions_csv(live.load_replay(seed_meeting), seed_meeting.zone, spreadsheet)
+    lines = list(csv.DictReader(io.StringIO(spreadsheet.getvalue())))
+    assert [(line["delegation"], line["language"]) for line in lines] == [("Chile", "en"), ("México", "")]
     word = record.render_record_docx(built)
     assert CHILE_SAYS.encode() in zipfile.ZipFile(io.BytesIO(word)).read("word/document.xml")
 

@@ -60,6 +60,7 @@ def interpreters_page(request: HttpRequest, registration: Registration) -> HttpR
         "viewer": viewer_span(meeting, None),
         "lists": live.interpreted_lists(projection, live.statements_by_request(meeting)),
         "channels": meeting.interpretation_channels.all(),
+        "documents": meeting.documents.all(),
     }
     return render(request, "agenda/interpreters.html", context)
 
