@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import access, history, live
-from .models import AgendaItem, LiveEvent, Meeting, Registration, Statement, check_agenda
+from . import access, history, live, silence
+from .models import AgendaItem, LiveEvent, Meeting, Registration, SilenceAnswer, Statement, check_agenda
 from .models.interpretation import INTERPRETATION_LANGUAGES, MAX_STATEMENT_CHARACTERS, language_name
 from .models.registrations import MAX_DOCUMENT_BYTES
 from .scheduling import MAX_SHIFT_MINUTES, suggested_slug
@@ -256,6 +256,16 @@ class RegistrationImportForm(forms.Form):
         self.fields["meeting"].label_from_instance = Meeting.dated_title
 
 
+class CirculateDraftForm(forms.Form):
+    """The deadline of a silence procedure, read in the meeting's zone (the view overrides the zone)."""
+
+    deadline = forms.DateTimeField(
+        label=_("Deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the meeting's time zone. Adopted then, unless a delegation has broken silence."),
+    )
+
+
 class DuplicateMeetingForm(forms.Form):
     on = forms.DateField(
         label=_("Date of the new meeting"),
@@ -446,6 +456,70 @@ class FloorRequestForm(forms.Form):
             language=self.cleaned_data.get("language", ""),
             statement=self.statement,
         )
+
+
+class SilenceAnswerForm(forms.Form):
+    """A delegation's answer to a silence procedure, from its private link; or its confirmation."""
+
+    SILENCE, CONFIRM = "silence", "confirm"
+    answer = forms.ChoiceField(
+        label=_("Your delegation's answer"),
+        widget=forms.RadioSelect,
+        choices=[
+            (SILENCE, _("Stays silent: the draft is adopted at the deadline unless someone objects")),
+            (SilenceAnswer.Kind.AGREE, _("Agrees")),
+            (SilenceAnswer.Kind.AD_REFERENDUM, _("Agrees ad referendum, subject to confirmation")),
+            (SilenceAnswer.Kind.OBJECT, _("Breaks silence: objects to an item")),
+            (CONFIRM, CONFIRM),
+        ],
+    )
+    confirm_by = forms.DateField(
+        label=_("To be confirmed by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reservation = forms.CharField(
+        label=_("Reservation or interpretative statement (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    item = forms.TypedChoiceField(
+        label=_("The item objected to"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("That item is not on this meeting's agenda.")},
+    )
+    objection = forms.CharField(
+        label=_("The objection"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    proposed_wording = forms.CharField(
+        label=_("Proposed wording"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, registration: Registration, procedure, items: list[AgendaItem], **kwargs):
+        super().__init__(*args, auto_id="silence-%s", **kwargs)
+        self.registration, self.procedure = registration, procedure
+        # Confirming is its own button, not one of the answers offered.
+        self.fields["answer"].widget.choices = self.fields["answer"].choices[:-1]
+        self.fields["item"].choices = [("", "—"), *((item.pk, item.title) for item in items)]
+        self.items = {item.pk: item for item in items}
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("agenda:private-silence", args=[registration.token])
+        self.helper.add_input(PlainButton("", _("Send the answer"), css_class="btn-primary"))
+
+    def clean_item(self) -> AgendaItem | None:
+        return self.items.get(self.cleaned_data["item"])
+
+    def perform(self, *, now) -> SilenceAnswer | None:
+        data = self.cleaned_data
+        if data["answer"] == self.CONFIRM:
+            return silence.confirm(self.registration, self.procedure, now=now)
+        kind = None if data["answer"] == self.SILENCE else data["answer"]
+        details = {
+            name: data.get(name)
+            for name in ("confirm_by", "reservation", "item", "objection", "proposed_wording")
+        }
+        return silence.answer(self.registration, self.procedure, kind, now=now, **details)
 
 
 class FloorActionForm(forms.Form):

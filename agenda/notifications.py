@@ -258,6 +258,7 @@ def message(notification: Notification, shared: SharedParts) -> EmailMessage:
             "meeting": meeting,
             "changes": shared.changes(batch, language) if batch else [],
             "inscription": inscription_of(notification),
+            "procedure": notification.procedure,
             "private_url": registration.get_absolute_private_url(),
             "unsubscribe_url": registration.get_unsubscribe_url(),
         }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,15 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .cache import bump_content_version
-from .models import AgendaItem, Commitment, Conclusions, Conference, Meeting
+from .models import AgendaItem, Commitment, Conclusions, Conference, Meeting, SilenceProcedure
 from .spreadsheets import spreadsheet_text
 
 COMMITMENTS_API_VERSION = 1
 
 
 @transaction.atomic
-def publish_conclusions(meeting: Meeting, *, publish: bool = True) -> None:
-    """Make the meeting's conclusions and commitments public, or take them back to draft."""
+def publish_conclusions(meeting: Meeting, *, publish: bool = True, at: datetime | None = None) -> None:
+    """Make the meeting's conclusions and commitments public (as adopted `at`), or take them back to draft."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if publish:
         if not meeting.is_public:
@@ -34,11 +35,17 @@ def publish_conclusions(meeting: Meeting, *, publish: bool = True) -> None:
                 _("Publish the meeting first: its conclusions can't be public while it is a draft."),
                 code="draft",
             )
+        if meeting.silence_procedures.filter(status=SilenceProcedure.Status.CIRCULATING).exists():
+            raise ValidationError(
+                _("The draft is circulating under silence procedure: it is published when adopted."),
+                code="circulating",
+            )
         recorded = Conclusions.objects.filter(item__meeting=meeting).exists()
         if not recorded and not Commitment.objects.filter(item__meeting=meeting).exists():
             raise ValidationError(_("There are no conclusions or commitments to publish yet."), code="empty")
     # Not through save(): the meeting's calendar events don't show the conclusions.
-    Meeting.objects.filter(pk=meeting.pk).update(conclusions_published_at=timezone.now() if publish else None)
+    published_at = (at or timezone.now()) if publish else None
+    Meeting.objects.filter(pk=meeting.pk).update(conclusions_published_at=published_at)
     bump_content_version()
 
 

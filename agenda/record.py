@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from markdown_it import MarkdownIt
 
-from . import live, outcomes, reports
-from .models import Meeting, Registration
+from . import live, outcomes, reports, silence, zones
+from .models import Meeting, Registration, SilenceProcedure
 from .models.interpretation import language_name
+from .states import AdReferendum
 from .templatetags.agenda_tags import duration_text
 
 RECORD_PDF_STYLESHEETS = ["agenda/css/agenda-printout.css", "agenda/css/record-printout.css"]
@@ -198,6 +199,7 @@ def build_record(meeting: Meeting, url: str) -> MeetingRecord:
         blocks.append(Paragraph(_("No participants were registered."), "note"))
 
     blocks.append(Heading(_("Conclusions and commitments")))
+    blocks += procedure_blocks(silence.last_procedure(meeting), meeting)
     held_outcomes = outcomes.item_outcomes(meeting, agenda)
     if not held_outcomes:
         blocks.append(Paragraph(_("No conclusions or commitments were recorded."), "note"))
@@ -209,6 +211,59 @@ def build_record(meeting: Meeting, url: str) -> MeetingRecord:
             blocks.append(Bullets([commitment_line(commitment) for commitment in commitments], "commitments"))
     blocks.append(Paragraph(url, "source"))
     return MeetingRecord(meeting, url, blocks)
+
+
+def procedure_blocks(told: silence.ProcedureRecord | None, meeting: Meeting) -> list[Block]:
+    """How the conclusions were agreed: the silence procedure, its outcome, reservations and ad referendum."""
+    if told is None:
+        return []
+    procedure = told.procedure
+
+    def moment(at: datetime) -> str:
+        return zones.moment_text(at, meeting.time_zone)
+
+    circulated = _("Circulated under silence procedure on %(circulated)s, until %(deadline)s.") % {
+        "circulated": moment(procedure.circulated_at),
+        "deadline": moment(procedure.deadline),
+    }
+    outcome = {
+        SilenceProcedure.Status.ADOPTED: _("Adopted by silence procedure on %(deadline)s."),
+        SilenceProcedure.Status.BROKEN: _("Silence was broken: the draft went back to the secretariat."),
+    }.get(procedure.status, "")
+    blocks: list[Block] = [
+        Paragraph(" ".join([circulated, outcome % {"deadline": moment(procedure.deadline)}]))
+    ]
+    lines = [
+        [Run(given.delegation, strong=True), Run(": " + ad_referendum_text(given, state, meeting))]
+        for given, state in told.ad_referendum
+    ]
+    lines += [
+        [Run(given.delegation, strong=True), Run(": {} {}".format(_("reservation:"), given.reservation))]
+        for given in told.reservations
+    ]
+    for given in told.objections:
+        text = ": " + _("objects on “%(item)s”: %(objection)s") % {
+            "item": given.item.title if given.item else "—",
+            "objection": given.objection,
+        }
+        if given.proposed_wording:
+            text += " " + _("Proposed wording: %(wording)s") % {"wording": given.proposed_wording}
+        lines.append([Run(given.delegation, strong=True), Run(text)])
+    if lines:
+        blocks.append(Bullets(lines, "procedure"))
+    return blocks
+
+
+def ad_referendum_text(given, state: AdReferendum, meeting: Meeting) -> str:
+    if state == AdReferendum.CONFIRMED:
+        return _("agreed ad referendum, confirmed on %(when)s") % {
+            "when": zones.moment_text(given.confirmed_at, meeting.time_zone)
+        }
+    text = {
+        AdReferendum.PENDING: _("agreed ad referendum, to be confirmed by %(day)s"),
+        AdReferendum.LAPSED: _("agreed ad referendum, lapsed: not confirmed by %(day)s"),
+    }[state]
+    return text % {"day": formats.date_format(given.confirm_by, "DATE_FORMAT")}
 
 
 def statement_blocks(lists, statements: dict, meeting: Meeting, time) -> list[Block]:

@@ -53,6 +53,14 @@ class FloorAccess(StrEnum):
     NOT_OPEN_TO_YOU = "not_open_to_you"
 
 
+class AdReferendum(StrEnum):
+    """A delegation's agreement ad referendum: confirmed by its capital, awaited, or lapsed unconfirmed."""
+
+    CONFIRMED = "confirmed"
+    PENDING = "pending"
+    LAPSED = "lapsed"
+
+
 def state_is(*states: StrEnum, of: str = "status") -> property:
     """A property: whether the object's `of` is one of `states` (`is_now = state_is(ItemState.NOW)`).
 

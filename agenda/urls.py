@@ -46,6 +46,7 @@ urlpatterns = [
     # A registered participant's private link: the token is their signed key.
     path("p/<str:token>/", views.private_page, name="private-page"),
     path("p/<str:token>/floor/", views.private_floor, name="private-floor"),
+    path("p/<str:token>/silence/", views.private_silence, name="private-silence"),
     path("p/<str:token>/unsubscribe/", views.unsubscribe, name="unsubscribe"),
     path("p/<str:token>/meeting.ics", views.private_ical, name="private-ical"),
     path("p/<str:token>/documents/<uuid:document>/", views.private_document, name="private-document"),

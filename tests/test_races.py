@@ -367,3 +367,33 @@ def test_two_people_of_one_delegation_sending_its_statement_at_once_leave_one_st
         )
         count, text = kept.split(" ", 1)
         assert count == "1" and text in texts, "one statement, the later of the two"
+
+
+CIRCULATED = (
+    "from datetime import timedelta; from agenda import silence; from agenda.models import Conclusions;"
+    " Conclusions.objects.create(item=item, text_es='Se acordó seguir las recomendaciones del FEMI.');"
+    " silence.circulate(meeting, (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0), by=None)"
+)
+
+
+def test_two_people_of_one_delegation_answering_a_silence_procedure_at_once_give_one_answer(app):
+    _item, people = one_delegations_people(app, "Chile", asked=CIRCULATED)
+    for round_number in range(ROUNDS):
+        answers = [
+            {"answer": "agree", "reservation": f"Reserva {round_number}"},
+            {"answer": "ad_referendum", "confirm_by": "2099-01-31"},
+        ]
+        results = at_once(
+            [
+                lambda person=person, page=page, answer=answer: person.open(page + "silence/", answer)
+                for (person, page), answer in zip(people, answers, strict=True)
+            ]
+        )
+        assert [status for status, _ in results] == [302, 302], results
+        kept = app.run(
+            "from agenda.models import SilenceAnswer; print(SilenceAnswer.objects.count(), SilenceAnswer.objects.get().kind)"
+        )
+        assert kept in ("1 agree", "1 ad_referendum"), kept
+        # Back to silence, for the next round to start from no answer.
+        person, page = people[round_number % 2]
+        assert person.open(page + "silence/", {"answer": "silence"})[0] == 302

@@ -243,6 +243,7 @@ def action_page(
     intro: str = "",
     preview: Callable[[], list[str]] | None = None,
     preview_heading: str = "",
+    preview_at_once: bool = False,
 ) -> HttpResponse:
     """The page of an admin action that asks for one form (shift, duplicate, import).
 
@@ -250,10 +251,11 @@ def action_page(
     message to show and where to go; a refusal it raises comes back on the form, with
     nothing saved. `about` is the row (or the words) the page is about. With `preview`, a
     "Preview" press lists what the action would do, and does nothing; a form that asks
-    nothing (publishing) shows its preview at once.
+    nothing (publishing), or one whose preview does not depend on its answers
+    (`preview_at_once`), shows its preview at once.
     """
     shown: list[str] = []
-    if preview is not None and request.method == "GET" and not form.fields:
+    if preview is not None and request.method == "GET" and (preview_at_once or not form.fields):
         shown = preview_lines(preview, form)
     if request.method == "POST" and "_preview" in request.POST and preview is not None:
         if form.is_valid():

@@ -14,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import access, outcomes, scheduling
-from ..forms import DuplicateMeetingForm, MeetingForm
+from .. import access, outcomes, scheduling, silence, zones
+from ..forms import CirculateDraftForm, DuplicateMeetingForm, MeetingForm
 from ..models import Country, InterpretationChannel, Meeting, MeetingDocument
 from ..models.interpretation import INTERPRETATION_LANGUAGES
 from ..zones import grouped_zone_choices, time_zone_choices
@@ -135,6 +135,7 @@ class MeetingAdmin(MeetingBoundAdmin):
         return [
             action_url(self, "<int:pk>/agenda/", editor, "agenda_meeting_agenda"),
             action_url(self, "<int:pk>/publish/", self.publish_view, "agenda_meeting_publish"),
+            action_url(self, "<int:pk>/circulate/", self.circulate_view, "agenda_meeting_circulate"),
             *super().get_urls(),
         ]
 
@@ -171,6 +172,50 @@ class MeetingAdmin(MeetingBoundAdmin):
             ),
             submit_label=gettext("Publish"),
         )
+
+    def circulate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Send the draft conclusions and commitments to the delegations, adopted at a deadline by silence."""
+        meeting = get_object_or_404(Meeting, pk=pk)
+        if not self.has_change_permission(request, meeting):
+            raise PermissionDenied
+        # The deadline is typed and shown in the meeting's zone, as every time on its pages.
+        with timezone.override(meeting.zone):
+            form = CirculateDraftForm(request.POST or None)
+
+            def perform() -> tuple[str, str]:
+                procedure = silence.circulate(meeting, form.cleaned_data["deadline"], by=request.user)
+                self.log_change(request, meeting, gettext("draft circulated under silence procedure."))
+                return (
+                    gettext("Circulated to the delegations: adopted on %(when)s unless one objects.")
+                    % {"when": zones.moment_text(procedure.deadline, meeting.time_zone)},
+                    reverse("admin:agenda_silenceprocedure_change", args=[procedure.pk]),
+                )
+
+            def preview() -> list[str]:
+                return silence.circulation_preview(meeting)
+
+            response = action_page(
+                self,
+                request,
+                form,
+                perform,
+                preview=preview,
+                preview_heading=gettext("What the delegations will receive:"),
+                preview_at_once=True,
+                about=meeting,
+                title=gettext("Circulate the draft conclusions of “%(meeting)s”") % {"meeting": meeting},
+                intro=gettext(
+                    "Each registered delegation of a member state gets the draft conclusions and "
+                    "commitments by mail and on its personal page, and answers there until the deadline: "
+                    "it agrees, agrees ad referendum, or breaks silence with an objection. Without an "
+                    "objection the draft is adopted and published at the deadline; with one it comes back "
+                    "to you."
+                ),
+                submit_label=gettext("Circulate"),
+            )
+            if hasattr(response, "render"):
+                response.render()
+            return response
 
     def response_add(self, request, obj, post_url_continue=None):
         # A new meeting's next step is its agenda: "Save" opens the agenda editor.

@@ -21,6 +21,7 @@ from .notifications import ChangeBatch, Notification
 from .outcomes import Commitment, CommitmentNote, CommitmentQuerySet, Conclusions
 from .people import Conference, Country, Organisation, Person, Presidency, PresidencyQuerySet, StaffProfile
 from .registrations import MeetingDocument, Registration
+from .silence import SilenceAnswer, SilenceProcedure
 
 __all__ = [
     "AgendaItem",
@@ -46,6 +47,8 @@ __all__ = [
     "Presidency",
     "PresidencyQuerySet",
     "Registration",
+    "SilenceAnswer",
+    "SilenceProcedure",
     "SpeakersList",
     "StaffProfile",
     "Statement",

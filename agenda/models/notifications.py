@@ -46,6 +46,8 @@ class Notification(models.Model):
         REMINDER_DAY = "reminder_24h", _("Reminder, a day before")
         REMINDER_HOUR = "reminder_1h", _("Reminder, an hour before")
         INSCRIPTION = "inscription", _("Inscription on a speakers' list")
+        SILENCE = "silence", _("Draft conclusions under silence procedure")
+        SILENCE_OUTCOME = "silence_outcome", _("Outcome of a silence procedure")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -62,6 +64,10 @@ class Notification(models.Model):
     # An inscription's acknowledgement names the request ("ask_floor" event) it acknowledges.
     floor_request = models.ForeignKey(
         "agenda.LiveEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The draft circulated for adoption by silence, or the outcome of its procedure.
+    procedure = models.ForeignKey(
+        "agenda.SilenceProcedure", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     key = models.CharField(max_length=100, editable=False)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)

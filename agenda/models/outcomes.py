@@ -4,16 +4,35 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .. import zones
 from ..validators import merge_errors, raise_if_errors
 from .fields import optional_link
 from .meetings import AgendaItem, Meeting
 from .people import Conference, Country, Organisation
+from .silence import SilenceProcedure
+
+
+def circulating_refusal(item: AgendaItem | None) -> str:
+    """Why a draft can't change now: its meeting's draft is out for adoption by silence; "" otherwise."""
+    if item is None or item.meeting_id is None:
+        return ""
+    procedure = SilenceProcedure.objects.filter(
+        meeting_id=item.meeting_id, status=SilenceProcedure.Status.CIRCULATING
+    ).first()
+    if procedure is None:
+        return ""
+    # Delegations answer the text they were sent: changing it would change what silence adopts.
+    return gettext(
+        "The draft circulates under silence procedure until %(when)s: withdraw the procedure to change it."
+    ) % {"when": zones.moment_text(procedure.deadline, item.meeting.time_zone)}
+
 
 MARKDOWN_HELP = _("Plain text or CommonMark: **bold**, *italics*, lists with “-”, links.")
 
@@ -32,6 +51,11 @@ class Conclusions(models.Model):
 
     def __str__(self) -> str:
         return gettext("Conclusions: %(item)s") % {"item": self.item}
+
+    def clean(self) -> None:
+        refusal = circulating_refusal(getattr(self, "item", None))
+        if refusal:
+            raise ValidationError(refusal)
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -113,6 +137,9 @@ class Commitment(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
+        refusal = circulating_refusal(getattr(self, "item", None))
+        if refusal:
+            merge_errors(errors, {"__all__": refusal})
         # Exactly one responsible: the constraint (ONE_RESPONSIBLE) says so, in validate_constraints().
         item = getattr(self, "item", None)
         if self.due_on and item is not None and self.due_on < item.meeting.local_date:

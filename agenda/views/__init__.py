@@ -17,7 +17,7 @@ from .live import (
 from .outcomes import api_conference_commitments, conference_commitments, conference_commitments_csv
 from .pages import meeting_detail, meeting_embed, meeting_list
 from .printouts import agenda_pdf, agenda_text
-from .private import private_floor, private_ical, private_page, unsubscribe
+from .private import private_floor, private_ical, private_page, private_silence, unsubscribe
 
 __all__ = [
     "agenda_pdf",
@@ -41,6 +41,7 @@ __all__ = [
     "private_floor",
     "private_ical",
     "private_page",
+    "private_silence",
     "private_statement",
     "public_document",
     "rehearsal_discard",

@@ -12,11 +12,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from .. import history, live, outcomes, zones
+from .. import history, live, outcomes, silence, zones
 from ..cache import Built, cached_view, content_version, shown_key
-from ..forms import FloorRequestForm, TimeZoneForm
+from ..forms import FloorRequestForm, SilenceAnswerForm, TimeZoneForm
 from ..live import DelegationRow
-from ..models import AgendaItem, Commitment, Conclusions, Meeting, Registration, SpeakersList
+from ..models import (
+    AgendaItem,
+    Commitment,
+    Conclusions,
+    Meeting,
+    Registration,
+    SilenceProcedure,
+    SpeakersList,
+)
 from ..templatetags.agenda_tags import own_path
 
 # Remembers the reader's own time zone, chosen or detected by the browser.
@@ -179,6 +187,36 @@ class MeetingPage:
                     registration=registration,
                 )
         return rows
+
+    @cached_property
+    def silence(self) -> silence.DelegationPanel | None:
+        """On a delegation's private page: the procedure on the meeting's draft, its answer, the form."""
+        if self.registration is None:
+            return None
+        panel = silence.delegation_panel(self.registration, self.now)
+        if panel is not None and panel.record.procedure.is_circulating:
+            given = panel.answer
+            initial = {"answer": given.kind if given else SilenceAnswerForm.SILENCE}
+            if given:
+                initial.update(
+                    {
+                        name: getattr(given, name)
+                        for name in ("confirm_by", "reservation", "objection", "proposed_wording")
+                    },
+                    item=given.item_id,
+                )
+            panel.form = SilenceAnswerForm(
+                initial=initial,
+                registration=self.registration,
+                procedure=panel.record.procedure,
+                items=[item for item, _conclusions, _commitments in panel.draft],
+            )
+        return panel
+
+    @cached_property
+    def adoption(self) -> SilenceProcedure | None:
+        """The silence procedure that adopted the published conclusions, where one did."""
+        return self.meeting.silence_procedures.filter(status=SilenceProcedure.Status.ADOPTED).first()
 
     @cached_property
     def conclusions(self) -> list[tuple[AgendaItem, Conclusions | None, list[Commitment]]]:

@@ -7,6 +7,7 @@ travels nowhere else.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import ical, live
+from .. import ical, live, silence
 from ..cache import cached_view
-from ..forms import FloorRequestForm
+from ..forms import FloorRequestForm, SilenceAnswerForm
 from ..models import Meeting, Registration
 from .feeds import ICAL_CONTENT_TYPE, entries
 from .pages import meeting_page, remember_viewer_zone, viewer_span
@@ -111,6 +112,32 @@ def private_floor(request: HttpRequest, token: str) -> HttpResponse:
     else:
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
     return keep_private(redirect(f"{registration.get_private_url()}#floor"))
+
+
+@require_POST
+def private_silence(request: HttpRequest, token: str) -> HttpResponse:
+    """A delegation's answer to the silence procedure on its meeting's draft, or its confirmation."""
+    registration = Registration.objects.from_token(token, include_revoked=True)
+    if registration is None or not registration.meeting.is_public:
+        raise Http404
+    procedure = silence.last_procedure(registration.meeting)
+    if procedure is None:
+        raise Http404
+    items = silence.items_to_object_to(registration.meeting)
+    form = SilenceAnswerForm(
+        request.POST, registration=registration, procedure=procedure.procedure, items=items
+    )
+    if form.is_valid():
+        try:
+            given = form.perform(now=timezone.now())
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages), extra_tags="silence")
+        else:
+            messages.success(request, silence.answer_text(given, registration), extra_tags="silence")
+    else:
+        problems = " ".join(message for errors in form.errors.values() for message in errors)
+        messages.error(request, problems, extra_tags="silence")
+    return keep_private(redirect(f"{registration.get_private_url()}#silence"))
 
 
 # The signed token is the participant's key; mail programs' one-click POST (RFC 8058) has no CSRF token.
