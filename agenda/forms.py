@@ -18,8 +18,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import access, history, live, silence
-from .models import AgendaItem, LiveEvent, Meeting, Registration, SilenceAnswer, Statement, check_agenda
+from . import access, history, live, outcomes, silence
+from .models import (
+    AgendaItem,
+    Commitment,
+    LiveEvent,
+    Meeting,
+    Registration,
+    SilenceAnswer,
+    Statement,
+    check_agenda,
+)
 from .models.interpretation import INTERPRETATION_LANGUAGES, MAX_STATEMENT_CHARACTERS, language_name
 from .models.registrations import MAX_DOCUMENT_BYTES
 from .scheduling import MAX_SHIFT_MINUTES, suggested_slug
@@ -520,6 +529,59 @@ class SilenceAnswerForm(forms.Form):
             for name in ("confirm_by", "reservation", "item", "objection", "proposed_wording")
         }
         return silence.answer(self.registration, self.procedure, kind, now=now, **details)
+
+
+class CommitmentReportForm(forms.Form):
+    """The owner's report on one commitment, from its private link."""
+
+    commitment = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), choices=Commitment.Status.choices)
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(
+        label=_("What was done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, registration: Registration, owned: list[Commitment], **kwargs):
+        commitment = kwargs.get("initial", {}).get("commitment", "")
+        super().__init__(*args, auto_id=f"report-{commitment}-%s", **kwargs)
+        self.registration, self.owned = registration, {owned.pk: owned for owned in owned}
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("agenda:private-commitments", args=[registration.token])
+        self.helper.form_class = "commitment-report row g-2 align-items-end"
+        self.helper.layout = Layout(
+            "commitment",
+            Field("status", wrapper_class="col-auto"),
+            Field("on", wrapper_class="col-auto"),
+            Field("note", wrapper_class="col-12"),
+        )
+        self.helper.add_input(PlainButton("", _("Send the report"), css_class="btn-sm btn-primary"))
+
+    def clean_commitment(self) -> Commitment:
+        found = self.owned.get(self.cleaned_data["commitment"])
+        if found is None:
+            raise ValidationError(
+                _("%(delegation)s does not answer for this commitment.")
+                % {"delegation": self.registration.affiliation}
+            )
+        return found
+
+    def perform(self, *, now):
+        data = self.cleaned_data
+        return outcomes.report(
+            self.registration,
+            data["commitment"],
+            status=data["status"],
+            note=data["note"],
+            on=data["on"],
+            now=now,
+        )
+
+
+class ConfirmReportForm(forms.Form):
+    """The secretariat's confirmation of an owner's report: its status and note, amended or not."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Commitment.Status.choices)
+    note = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class FloorActionForm(forms.Form):

@@ -31,7 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import history, ical
-from .models import ChangeBatch, Meeting, Notification, Registration, load_agendas
+from .models import ChangeBatch, Commitment, Meeting, Notification, Registration, load_agendas
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -43,6 +43,8 @@ REMINDERS = [
     (Notification.Kind.REMINDER_DAY, timedelta(hours=24)),
     (Notification.Kind.REMINDER_HOUR, timedelta(hours=1)),
 ]
+# A commitment's owner is reminded this long before its due date, and once the day after it.
+COMMITMENT_REMINDER_DAYS = 7
 
 
 def meeting_changed(meeting_id: int, now: datetime | None = None) -> None:
@@ -84,6 +86,7 @@ def deliver_due(now: datetime | None = None) -> int:
     for batch in ChangeBatch.objects.filter(cut_at__isnull=True, due_at__lte=now):
         close_batch(batch.pk, now)
     create_reminders(now)
+    create_commitment_reminders(now)
     return send_pending(now)
 
 
@@ -162,6 +165,47 @@ def create_reminders(now: datetime) -> None:
         for registration in Registration.objects.filter(meeting__in=meetings).select_related("meeting"):
             if registration.gets_mail:
                 store(registration, kind, kind, now)
+
+
+def create_commitment_reminders(now: datetime) -> None:
+    """Remind an open commitment's owner a week before it falls due, and once it is overdue: once each."""
+    soon = now.date() + timedelta(days=COMMITMENT_REMINDER_DAYS + 1)
+    due = Commitment.objects.public().open().filter(due_on__isnull=False, due_on__lte=soon).with_responsible()
+    for commitment in due:
+        today = now.astimezone(commitment.meeting.zone).date()
+        if commitment.due_on < today:
+            kind = Notification.Kind.COMMITMENT_OVERDUE
+        elif commitment.due_on <= today + timedelta(days=COMMITMENT_REMINDER_DAYS):
+            kind = Notification.Kind.COMMITMENT_DUE
+        else:
+            continue
+        for registration in owners_registered(commitment, today):
+            store(
+                registration, kind, f"{kind}:{commitment.pk}:{commitment.due_on}", now, commitment=commitment
+            )
+
+
+def owners_registered(commitment: Commitment, today) -> list[Registration]:
+    """The owner's people registered for the series' meetings, each address once (its latest meeting's)."""
+    owner = commitment.owner_on(today)
+    if owner is None:
+        return []
+    found = (
+        Registration.objects.filter(
+            country=owner,
+            role=Registration.Role.DELEGATE,
+            meeting__status=Meeting.Status.PUBLISHED,
+            meeting__conferences__in=commitment.meeting.conferences.all(),
+        )
+        .select_related("meeting")
+        .distinct()
+        .order_by("-meeting__starts_at", "id")
+    )
+    by_address: dict[str, Registration] = {}
+    for registration in found:
+        if registration.gets_mail:
+            by_address.setdefault(registration.email, registration)
+    return list(by_address.values())
 
 
 def send_pending(now: datetime) -> int:
@@ -259,6 +303,7 @@ def message(notification: Notification, shared: SharedParts) -> EmailMessage:
             "changes": shared.changes(batch, language) if batch else [],
             "inscription": inscription_of(notification),
             "procedure": notification.procedure,
+            "commitment": notification.commitment,
             "private_url": registration.get_absolute_private_url(),
             "unsubscribe_url": registration.get_unsubscribe_url(),
         }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,7 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .cache import bump_content_version
-from .models import AgendaItem, Commitment, Conclusions, Conference, Meeting, SilenceProcedure
+from .models import (
+    AgendaItem,
+    Commitment,
+    CommitmentNote,
+    CommitmentReport,
+    Conclusions,
+    Conference,
+    Meeting,
+    Registration,
+    SilenceProcedure,
+)
 from .spreadsheets import spreadsheet_text
 
 COMMITMENTS_API_VERSION = 1
@@ -47,6 +57,69 @@ def publish_conclusions(meeting: Meeting, *, publish: bool = True, at: datetime 
     published_at = (at or timezone.now()) if publish else None
     Meeting.objects.filter(pk=meeting.pk).update(conclusions_published_at=published_at)
     bump_content_version()
+
+
+def owned_commitments(registration: Registration, today: date) -> list[Commitment]:
+    """The open, published commitments of the meeting's series that the delegation answers for today."""
+    meeting = registration.meeting
+    series = [meeting.pk, *meeting.earlier_in_series().values_list("pk", flat=True)]
+    if registration.role != Registration.Role.DELEGATE or registration.country_id is None:
+        return []
+    found = Commitment.objects.public().open().filter(item__meeting__in=series).with_responsible()
+    return [commitment for commitment in found if commitment.is_answered_for_by(registration, today)]
+
+
+@transaction.atomic
+def report(
+    registration: Registration, commitment: Commitment, *, status: str, note: str, on: date, now: datetime
+) -> CommitmentReport:
+    """The owner's report on a commitment, from its private link: the owner's until confirmed."""
+    if registration.is_revoked:
+        raise ValidationError(_("This private link has been revoked: ask the secretariat for a new one."))
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    today = now.astimezone(registration.meeting.zone).date()
+    if commitment.pk not in {owned.pk for owned in owned_commitments(registration, today)}:
+        raise ValidationError(
+            _("%(delegation)s does not answer for this commitment: %(responsible)s does.")
+            % {"delegation": registration.affiliation, "responsible": commitment.responsible}
+        )
+    if on > today:
+        raise ValidationError(_("The note's date is in the future."))
+    reported = CommitmentReport(
+        commitment=commitment,
+        status=status,
+        on=on,
+        note=note.strip(),
+        delegation=registration.affiliation,
+        reported_by=registration,
+        reported_at=now,
+    )
+    reported.full_clean(exclude=["reported_by", "confirmed_by"])
+    reported.save()
+    bump_content_version()
+    return reported
+
+
+@transaction.atomic
+def confirm_report(
+    report: CommitmentReport, *, status: str, note: str, by, now: datetime
+) -> CommitmentReport:
+    """The secretariat confirms an owner's report, as it stands or amended: a status and a note."""
+    report = CommitmentReport.objects.select_for_update().select_related("commitment").get(pk=report.pk)
+    if report.is_confirmed:
+        raise ValidationError(_("This report was confirmed already."))
+    commitment = report.commitment
+    if status not in Commitment.Status.values:
+        raise ValidationError(_("Choose the commitment's status."))
+    if not note.strip():
+        raise ValidationError(_("Write the note the commitment keeps."))
+    commitment.status = status
+    commitment.save(update_fields=["status"])
+    CommitmentNote.objects.create(commitment=commitment, on=report.on, text=note.strip())
+    report.confirmed_at, report.confirmed_by = now, by
+    report.save(update_fields=["confirmed_at", "confirmed_by"])
+    bump_content_version()
+    return report
 
 
 def item_outcomes(

@@ -29,7 +29,6 @@ from markdown_it import MarkdownIt
 from . import live, outcomes, reports, silence, zones
 from .models import Meeting, Registration, SilenceProcedure
 from .models.interpretation import language_name
-from .states import AdReferendum
 from .templatetags.agenda_tags import duration_text
 
 RECORD_PDF_STYLESHEETS = ["agenda/css/agenda-printout.css", "agenda/css/record-printout.css"]
@@ -234,36 +233,11 @@ def procedure_blocks(told: silence.ProcedureRecord | None, meeting: Meeting) -> 
         Paragraph(" ".join([circulated, outcome % {"deadline": moment(procedure.deadline)}]))
     ]
     lines = [
-        [Run(given.delegation, strong=True), Run(": " + ad_referendum_text(given, state, meeting))]
-        for given, state in told.ad_referendum
+        [Run(delegation, strong=True), Run(f": {text}")] for delegation, text in silence.answer_lines(told)
     ]
-    lines += [
-        [Run(given.delegation, strong=True), Run(": {} {}".format(_("reservation:"), given.reservation))]
-        for given in told.reservations
-    ]
-    for given in told.objections:
-        text = ": " + _("objects on “%(item)s”: %(objection)s") % {
-            "item": given.item.title if given.item else "—",
-            "objection": given.objection,
-        }
-        if given.proposed_wording:
-            text += " " + _("Proposed wording: %(wording)s") % {"wording": given.proposed_wording}
-        lines.append([Run(given.delegation, strong=True), Run(text)])
     if lines:
         blocks.append(Bullets(lines, "procedure"))
     return blocks
-
-
-def ad_referendum_text(given, state: AdReferendum, meeting: Meeting) -> str:
-    if state == AdReferendum.CONFIRMED:
-        return _("agreed ad referendum, confirmed on %(when)s") % {
-            "when": zones.moment_text(given.confirmed_at, meeting.time_zone)
-        }
-    text = {
-        AdReferendum.PENDING: _("agreed ad referendum, to be confirmed by %(day)s"),
-        AdReferendum.LAPSED: _("agreed ad referendum, lapsed: not confirmed by %(day)s"),
-    }[state]
-    return text % {"day": formats.date_format(given.confirm_by, "DATE_FORMAT")}
 
 
 def statement_blocks(lists, statements: dict, meeting: Meeting, time) -> list[Block]:

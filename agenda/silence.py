@@ -317,3 +317,37 @@ def circulation_preview(meeting: Meeting) -> list[str]:
             parts.append(_("%(count)d commitments") % {"count": len(commitments)})
         lines.append(f"{item.title}: {', '.join(parts)}")
     return lines
+
+
+def answer_lines(told: ProcedureRecord) -> list[tuple[str, str]]:
+    """What the record and the public page say of the answers: (delegation, what it said), in the
+    order ad referendum, reservations, objections."""
+    zone = told.procedure.meeting.time_zone
+    lines = [
+        (given.delegation, ad_referendum_text(given, state, zone)) for given, state in told.ad_referendum
+    ]
+    lines += [
+        (given.delegation, "{} {}".format(_("reservation:"), given.reservation))
+        for given in told.reservations
+    ]
+    for given in told.objections:
+        text = _("objects on “%(item)s”: %(objection)s") % {
+            "item": given.item.title if given.item else "—",
+            "objection": given.objection,
+        }
+        if given.proposed_wording:
+            text += " " + _("Proposed wording: %(wording)s") % {"wording": given.proposed_wording}
+        lines.append((given.delegation, text))
+    return lines
+
+
+def ad_referendum_text(given: SilenceAnswer, state: AdReferendum, time_zone: str) -> str:
+    if state == AdReferendum.CONFIRMED:
+        return _("agreed ad referendum, confirmed on %(when)s") % {
+            "when": zones.moment_text(given.confirmed_at, time_zone)
+        }
+    text = {
+        AdReferendum.PENDING: _("agreed ad referendum, to be confirmed by %(day)s"),
+        AdReferendum.LAPSED: _("agreed ad referendum, lapsed: not confirmed by %(day)s"),
+    }[state]
+    return text % {"day": formats.date_format(given.confirm_by, "DATE_FORMAT")}

@@ -47,6 +47,7 @@ urlpatterns = [
     path("p/<str:token>/", views.private_page, name="private-page"),
     path("p/<str:token>/floor/", views.private_floor, name="private-floor"),
     path("p/<str:token>/silence/", views.private_silence, name="private-silence"),
+    path("p/<str:token>/commitments/", views.private_commitments, name="private-commitments"),
     path("p/<str:token>/unsubscribe/", views.unsubscribe, name="unsubscribe"),
     path("p/<str:token>/meeting.ics", views.private_ical, name="private-ical"),
     path("p/<str:token>/documents/<uuid:document>/", views.private_document, name="private-document"),

@@ -37,6 +37,7 @@ SECRETARIAT_PERMISSIONS = sorted(
     + ["view_conference", "view_country", "view_presidency", "keep_time"]
     + ["view_notification", "change_notification"]
     + ["view_silenceprocedure", "change_silenceprocedure", "view_silenceanswer"]
+    + ["view_commitmentreport", "change_commitmentreport"]
 )
 
 

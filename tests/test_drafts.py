@@ -25,7 +25,7 @@ STAFF_ONLY = {
 # A conference's pages exist whatever the draft: they must not show its commitments.
 CONFERENCE_PAGES = {"conference-commitments", "conference-commitments-csv", "api-conference-commitments"}
 # Forms' targets: a GET is not allowed; their POSTs are checked below.
-POST_ONLY = {"private-floor", "private-silence"}
+POST_ONLY = {"private-floor", "private-silence", "private-commitments"}
 
 
 def agenda_patterns() -> list[URLPattern]:

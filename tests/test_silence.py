@@ -173,6 +173,21 @@ def test_an_objection_breaks_silence_and_the_draft_goes_back_unpublished(conclud
     procedure.refresh_from_db()
     assert procedure.is_broken and not Meeting.objects.get(pk=concluded.pk).conclusions_published_at
     Conclusions.objects.get(item=tema(1)).full_clean()  # the secretariat may change it again
+    blocks = record.build_record(Meeting.objects.get(pk=concluded.pk), "https://plenary.example/x/").blocks
+    said_in_record = [
+        "".join(run.text for run in line)
+        for block in blocks
+        if getattr(block, "role", "") == "procedure"
+        for line in block.items
+    ]
+    assert said_in_record == [
+        "Perú: objeta sobre “TEMA 1. Recomendaciones y Compromisos emanados del Foro de Examen de la Migración"
+        " Internacional (FEMI) - El Salvador”: El párrafo 2 no refleja lo acordado."
+        " Redacción propuesta: Se acordó examinar las recomendaciones del FEMI."
+    ]
+    assert any(
+        "Se rompió el silencio: el proyecto volvió a la secretaría." in getattr(b, "text", "") for b in blocks
+    )
     mail = notifications.message(
         Notification.objects.get(kind=Notification.Kind.SILENCE_OUTCOME, registration=delegations["Chile"]),
         notifications.SharedParts(),
@@ -253,9 +268,16 @@ def test_a_delegation_answers_from_its_private_page_and_the_public_page_says_ado
     assert "recomendaciones del FEMI" not in unescape(
         client.get(concluded.get_absolute_url()).content.decode()
     )
+    silence.answer(
+        delegations["Brasil"], procedure, Kind.AD_REFERENDUM, now=timezone.now(), confirm_by=date(2099, 1, 31)
+    )
     silence.close_due(procedure.deadline)
     public = unescape(client.get(concluded.get_absolute_url()).content.decode())
     assert "Adoptado por procedimiento de silencio el" in public and "recomendaciones del FEMI" in public
+    assert (
+        "<strong>Brasil</strong>: aceptado ad referéndum, a confirmar a más tardar el 31 de enero de 2099"
+        in public
+    )
 
 
 def test_the_secretariat_circulates_from_the_meetings_page_in_its_zone_and_a_past_deadline_is_refused(

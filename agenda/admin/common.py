@@ -157,6 +157,19 @@ class HistoryMixin(GuardedHistoryAdmin):
         super().save_formset(request, form, formset, change)
 
 
+class ReadOnlyInline:
+    """Rows others wrote (a delegation's answers, an owner's reports): the secretariat reads them here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ConferenceScopedMixin:
     """Listed, read, changed and deleted only by staff of the meeting's conferences (access.py).
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import silence, zones
 from ..models import SilenceAnswer, SilenceProcedure
-from .common import ConferenceScopedMixin, MeetingListFilter, meeting_label
+from .common import ConferenceScopedMixin, MeetingListFilter, ReadOnlyInline, meeting_label
 
 ANSWER_FIELDS = [
     "delegation",
@@ -27,17 +27,11 @@ ANSWER_FIELDS = [
 ]
 
 
-class SilenceAnswerInline(admin.StackedInline):
+class SilenceAnswerInline(ReadOnlyInline, admin.StackedInline):
     """The answers as the delegations gave them: the secretariat reads them, never writes them."""
 
     model = SilenceAnswer
-    extra = 0
-    can_delete = False
     fields = ANSWER_FIELDS
-    readonly_fields = ANSWER_FIELDS
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SilenceProcedure)

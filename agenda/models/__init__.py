@@ -18,7 +18,7 @@ from .meetings import (
     to_roman,
 )
 from .notifications import ChangeBatch, Notification
-from .outcomes import Commitment, CommitmentNote, CommitmentQuerySet, Conclusions
+from .outcomes import Commitment, CommitmentNote, CommitmentQuerySet, CommitmentReport, Conclusions
 from .people import Conference, Country, Organisation, Person, Presidency, PresidencyQuerySet, StaffProfile
 from .registrations import MeetingDocument, Registration
 from .silence import SilenceAnswer, SilenceProcedure
@@ -32,6 +32,7 @@ __all__ = [
     "Commitment",
     "CommitmentNote",
     "CommitmentQuerySet",
+    "CommitmentReport",
     "Conclusions",
     "Conference",
     "ContentVersion",

@@ -48,6 +48,8 @@ class Notification(models.Model):
         INSCRIPTION = "inscription", _("Inscription on a speakers' list")
         SILENCE = "silence", _("Draft conclusions under silence procedure")
         SILENCE_OUTCOME = "silence_outcome", _("Outcome of a silence procedure")
+        COMMITMENT_DUE = "commitment_due", _("A commitment falls due")
+        COMMITMENT_OVERDUE = "commitment_overdue", _("A commitment is overdue")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -68,6 +70,10 @@ class Notification(models.Model):
     # The draft circulated for adoption by silence, or the outcome of its procedure.
     procedure = models.ForeignKey(
         "agenda.SilenceProcedure", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # A reminder to a commitment's owner: the commitment it is about.
+    commitment = models.ForeignKey(
+        "agenda.Commitment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     key = models.CharField(max_length=100, editable=False)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)

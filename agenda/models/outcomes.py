@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -16,6 +17,7 @@ from ..validators import merge_errors, raise_if_errors
 from .fields import optional_link
 from .meetings import AgendaItem, Meeting
 from .people import Conference, Country, Organisation
+from .registrations import Registration
 from .silence import SilenceProcedure
 
 
@@ -75,7 +77,7 @@ class CommitmentQuerySet(models.QuerySet):
     def with_responsible(self) -> CommitmentQuerySet:
         return self.select_related(
             "item__meeting", "responsible_country", "responsible_presidency", "responsible_organisation"
-        ).prefetch_related("notes")
+        ).prefetch_related("notes", "reports")
 
 
 RESPONSIBLE_FIELDS = ("responsible_country", "responsible_presidency", "responsible_organisation")
@@ -177,6 +179,29 @@ class Commitment(models.Model):
         notes = list(self.notes.all())
         return notes[-1] if notes else None
 
+    def latest_report(self) -> CommitmentReport | None:
+        """Its owner's last report, confirmed or not (the secretariat's word is its status and notes)."""
+        reports = list(self.reports.all())
+        return reports[-1] if reports else None
+
+    def is_answered_for_by(self, registration: Registration, day: date) -> bool:
+        """Whether `registration`'s delegation is the one that answers for it on `day`."""
+        owner = self.owner_on(day)
+        return (
+            owner is not None
+            and registration.role == Registration.Role.DELEGATE
+            and owner.pk == registration.country_id
+        )
+
+    def owner_on(self, day: date) -> Country | None:
+        """The country that answers for it on `day`: the one named, or the one holding the presidency."""
+        if self.responsible_country_id:
+            return self.responsible_country
+        if self.responsible_presidency_id:
+            held = self.responsible_presidency.presidencies.on(day).select_related("country").first()
+            return held.country if held else None
+        return None  # an organisation or secretariat: the secretariat follows it up itself
+
 
 class CommitmentNote(models.Model):
     """A dated line of follow-up: what was done, what changed."""
@@ -194,3 +219,38 @@ class CommitmentNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on:%Y-%m-%d}: {self.text[:60]}"
+
+
+class CommitmentReport(models.Model):
+    """A status and a dated note from the delegation that answers for a commitment.
+
+    It shows as the owner's until the secretariat confirms it (`outcomes.confirm_report`),
+    which sets the commitment's status and files the note as the secretariat's, amended
+    or not: both stay, the owner's words here and the secretariat's in the notes.
+    """
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="reports", verbose_name=_("commitment")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Commitment.Status.choices)
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"), max_length=5000)
+    delegation = models.CharField(_("delegation"), max_length=200)
+    reported_by = optional_link(Registration, _("reported by"), on_delete=models.SET_NULL, related_name="+")
+    reported_at = models.DateTimeField(_("reported"))
+    confirmed_at = models.DateTimeField(_("confirmed by the secretariat"), null=True, blank=True)
+    confirmed_by = optional_link(
+        settings.AUTH_USER_MODEL, _("confirmed by"), on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["reported_at", "id"]
+        verbose_name = _("owner's report")
+        verbose_name_plural = _("owners' reports")
+
+    def __str__(self) -> str:
+        return f"{self.delegation} · {self.on:%Y-%m-%d}: {self.get_status_display()}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

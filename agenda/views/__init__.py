@@ -17,7 +17,14 @@ from .live import (
 from .outcomes import api_conference_commitments, conference_commitments, conference_commitments_csv
 from .pages import meeting_detail, meeting_embed, meeting_list
 from .printouts import agenda_pdf, agenda_text
-from .private import private_floor, private_ical, private_page, private_silence, unsubscribe
+from .private import (
+    private_commitments,
+    private_floor,
+    private_ical,
+    private_page,
+    private_silence,
+    unsubscribe,
+)
 
 __all__ = [
     "agenda_pdf",
@@ -37,6 +44,7 @@ __all__ = [
     "meeting_list",
     "meeting_record",
     "meeting_statement",
+    "private_commitments",
     "private_document",
     "private_floor",
     "private_ical",

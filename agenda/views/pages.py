@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from .. import history, live, outcomes, silence, zones
 from ..cache import Built, cached_view, content_version, shown_key
-from ..forms import FloorRequestForm, SilenceAnswerForm, TimeZoneForm
+from ..forms import CommitmentReportForm, FloorRequestForm, SilenceAnswerForm, TimeZoneForm
 from ..live import DelegationRow
 from ..models import (
     AgendaItem,
@@ -22,9 +22,9 @@ from ..models import (
     Conclusions,
     Meeting,
     Registration,
-    SilenceProcedure,
     SpeakersList,
 )
+from ..silence import DelegationPanel, ProcedureRecord
 from ..templatetags.agenda_tags import own_path
 
 # Remembers the reader's own time zone, chosen or detected by the browser.
@@ -189,7 +189,7 @@ class MeetingPage:
         return rows
 
     @cached_property
-    def silence(self) -> silence.DelegationPanel | None:
+    def silence(self) -> DelegationPanel | None:
         """On a delegation's private page: the procedure on the meeting's draft, its answer, the form."""
         if self.registration is None:
             return None
@@ -214,9 +214,29 @@ class MeetingPage:
         return panel
 
     @cached_property
-    def adoption(self) -> SilenceProcedure | None:
-        """The silence procedure that adopted the published conclusions, where one did."""
-        return self.meeting.silence_procedures.filter(status=SilenceProcedure.Status.ADOPTED).first()
+    def own_commitments(self) -> list[tuple[Commitment, CommitmentReportForm]]:
+        """On a delegation's private page: the commitments it answers for, each with its report's form."""
+        if self.registration is None:
+            return []
+        today = self.now.astimezone(self.meeting.zone).date()
+        owned = outcomes.owned_commitments(self.registration, today)
+        return [
+            (
+                commitment,
+                CommitmentReportForm(
+                    initial={"commitment": commitment.pk, "status": commitment.status, "on": today},
+                    registration=self.registration,
+                    owned=owned,
+                ),
+            )
+            for commitment in owned
+        ]
+
+    @cached_property
+    def adoption(self) -> ProcedureRecord | None:
+        """The silence procedure that adopted the published conclusions, where one did, with its answers."""
+        told = silence.last_procedure(self.meeting, self.now.astimezone(self.meeting.zone).date())
+        return told if told and told.procedure.is_adopted else None
 
     @cached_property
     def conclusions(self) -> list[tuple[AgendaItem, Conclusions | None, list[Commitment]]]:

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import ical, live, silence
+from .. import ical, live, outcomes, silence
 from ..cache import cached_view
-from ..forms import FloorRequestForm, SilenceAnswerForm
+from ..forms import CommitmentReportForm, FloorRequestForm, SilenceAnswerForm
 from ..models import Meeting, Registration
 from .feeds import ICAL_CONTENT_TYPE, entries
 from .pages import meeting_page, remember_viewer_zone, viewer_span
@@ -138,6 +138,29 @@ def private_silence(request: HttpRequest, token: str) -> HttpResponse:
         problems = " ".join(message for errors in form.errors.values() for message in errors)
         messages.error(request, problems, extra_tags="silence")
     return keep_private(redirect(f"{registration.get_private_url()}#silence"))
+
+
+@require_POST
+def private_commitments(request: HttpRequest, token: str) -> HttpResponse:
+    """The delegation's report on a commitment it answers for: status, date and what was done."""
+    registration = Registration.objects.from_token(token, include_revoked=True)
+    if registration is None or not registration.meeting.is_public:
+        raise Http404
+    now = timezone.now()
+    owned = outcomes.owned_commitments(registration, now.astimezone(registration.meeting.zone).date())
+    form = CommitmentReportForm(request.POST, registration=registration, owned=owned)
+    if form.is_valid():
+        try:
+            form.perform(now=now)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages), extra_tags="commitments")
+        else:
+            done = _("Your report is sent: it shows as yours until the secretariat confirms it.")
+            messages.success(request, done, extra_tags="commitments")
+    else:
+        problems = " ".join(message for errors in form.errors.values() for message in errors)
+        messages.error(request, problems, extra_tags="commitments")
+    return keep_private(redirect(f"{registration.get_private_url()}#commitments"))
 
 
 # The signed token is the participant's key; mail programs' one-click POST (RFC 8058) has no CSRF token.

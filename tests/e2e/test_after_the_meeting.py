@@ -1,4 +1,5 @@
-"""Silence procedures in browsers: the secretariat circulates, delegations answer, the deadline decides."""
+"""After the meeting in browsers: silence procedures (circulated, answered, decided at the deadline) and
+commitments reported by their owners and confirmed by the secretariat."""
 
 from datetime import date, timedelta
 
@@ -7,13 +8,23 @@ from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from agenda import silence
-from agenda.models import Meeting, Registration, SilenceAnswer, SilenceProcedure
+from agenda import outcomes, silence
+from agenda.models import (
+    Commitment,
+    CommitmentReport,
+    Conference,
+    Country,
+    Meeting,
+    Presidency,
+    Registration,
+    SilenceAnswer,
+    SilenceProcedure,
+)
 
 from ..factories import secretariat_user
 from ..test_outcomes import concluded as concluded  # the fixture: the III Plenaria with its draft outcomes
 from ..test_outcomes import tema
-from .conftest import sign_in, wait_for
+from .conftest import serious_accessibility_violations, sign_in, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 PASSWORD = "una-clave-de-prueba-larga"
@@ -104,6 +115,7 @@ def test_the_secretariat_circulates_the_draft_and_silence_adopts_it(
     answer(chile, links["Chile"], "agree", reservation="Chile entiende el párrafo 2 como una recomendación.")
     wait_for(chile, lambda b: "Respuesta de Chile: acepta." in section(b))
     screenshot("silence-procedure-private-page")
+    assert not serious_accessibility_violations(chile)
     public = open_browser()
     public.get(live_seed.url + concluded.get_absolute_url())
     assert "recomendaciones del FEMI" not in public.find_element(By.TAG_NAME, "body").text, (
@@ -178,3 +190,74 @@ def test_an_agreement_ad_referendum_is_confirmed_and_another_lapses(
     brasil.refresh()
     assert "caducó: no se confirmó antes del" in section(brasil)
     assert not brasil.find_elements(By.CSS_SELECTOR, ".silence-confirm")
+
+
+def test_an_owners_report_is_confirmed_by_the_secretariat_and_one_from_a_delegation_no_longer_owner_is_refused(
+    open_browser, live_seed, concluded, screenshot
+):
+    secretariat_user(password=PASSWORD)
+    outcomes.publish_conclusions(concluded)
+    csm = Conference.objects.get(acronym="CSM")
+    chile_term = Presidency.objects.create(
+        conference=csm, country=Country.objects.get(code="CL"), starts_on=date(2020, 1, 1)
+    )
+    links = {
+        delegation: live_seed.url
+        + Registration.objects.create(
+            meeting=concluded,
+            name=email,
+            email=email,
+            affiliation=delegation,
+            country=Country.objects.get(code=code),
+        ).get_private_url()
+        for delegation, code, email in [
+            ("El Salvador", "SV", "ana@rree.gob.sv"),
+            ("Chile", "CL", "paula@minrel.cl"),
+        ]
+    }
+
+    salvador = open_browser()
+    salvador.get(links["El Salvador"])
+    form = salvador.find_element(By.CSS_SELECTOR, "#commitments form")
+    Select(form.find_element(By.NAME, "status")).select_by_visible_text("En curso")
+    note = form.find_element(By.NAME, "note")
+    salvador.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", note)
+    note.send_keys("Borrador del informe circulado a los países.")
+    form.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    wait_for(salvador, lambda b: "Su informe está enviado" in b.find_element(By.ID, "commitments").text)
+    assert "El Salvador informa: En curso" in salvador.find_element(By.ID, "commitments").text
+    assert not serious_accessibility_violations(salvador)
+    salvador.execute_script("document.getElementById('commitments').scrollIntoView({behavior: 'instant'})")
+    screenshot("commitments-reported-by-their-owner")
+
+    secretary = sign_in(open_browser(), live_seed, "/admin/agenda/commitmentreport/?confirmed=no", PASSWORD)
+    secretary.find_element(By.CSS_SELECTOR, "a.confirm-report").click()
+    amended = secretary.find_element(By.NAME, "note")
+    amended.clear()
+    amended.send_keys("Borrador circulado (informe de El Salvador).")
+    secretary.find_element(By.CSS_SELECTOR, "input[type=submit][value=Confirmar]").click()
+    wait_for(secretary, lambda b: "Confirmado" in b.find_element(By.CSS_SELECTOR, ".messagelist").text)
+    public = open_browser()
+    public.get(live_seed.url + concluded.get_absolute_url())
+    femi = public.find_element(
+        By.CSS_SELECTOR, f'[data-commitment="{Commitment.objects.get(what__startswith="Informe").pk}"]'
+    ).text
+    assert "En curso" in femi and "Borrador circulado (informe de El Salvador)." in femi
+    assert "a la espera" not in femi
+
+    # Chile held the PPT CSM when its page opened; the presidency passed to Perú before it sent.
+    chile = open_browser()
+    chile.get(links["Chile"])
+    assert "Propuesta de agenda común" in chile.find_element(By.ID, "commitments").text
+    chile_term.ends_on = date.today() - timedelta(days=1)
+    chile_term.save()
+    Presidency.objects.create(conference=csm, country=Country.objects.get(code="PE"), starts_on=date.today())
+    form = chile.find_element(By.CSS_SELECTOR, "#commitments form")
+    note = form.find_element(By.NAME, "note")
+    chile.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", note)
+    note.send_keys("Propuesta enviada.")
+    form.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    wait_for(
+        chile, lambda b: "Chile no responde de este compromiso." in b.find_element(By.TAG_NAME, "body").text
+    )
+    assert CommitmentReport.objects.filter(delegation="Chile").count() == 0
