@@ -43,7 +43,7 @@ REMINDERS = [
     (Notification.Kind.REMINDER_DAY, timedelta(hours=24)),
     (Notification.Kind.REMINDER_HOUR, timedelta(hours=1)),
 ]
-# A commitment's owner is reminded this long before its due date, and once the day after it.
+# A commitment's owner is reminded this long before its due date, and once it is overdue.
 COMMITMENT_REMINDER_DAYS = 7
 
 
@@ -169,8 +169,11 @@ def create_reminders(now: datetime) -> None:
 
 def create_commitment_reminders(now: datetime) -> None:
     """Remind an open commitment's owner a week before it falls due, and once it is overdue: once each."""
+    # A day's margin each side for the meetings' zones. Each minute's sweep reads only this window:
+    # a commitment overdue by more than the week has had its reminder (or its worker was down a week).
     soon = now.date() + timedelta(days=COMMITMENT_REMINDER_DAYS + 1)
-    due = Commitment.objects.public().open().filter(due_on__isnull=False, due_on__lte=soon).with_responsible()
+    late = now.date() - timedelta(days=COMMITMENT_REMINDER_DAYS + 1)
+    due = Commitment.objects.public().open().filter(due_on__range=(late, soon)).with_responsible()
     for commitment in due:
         today = now.astimezone(commitment.meeting.zone).date()
         if commitment.due_on < today:

@@ -28,7 +28,6 @@ from .models import (
     Conference,
     Meeting,
     Registration,
-    SilenceProcedure,
 )
 from .spreadsheets import spreadsheet_text
 
@@ -45,7 +44,7 @@ def publish_conclusions(meeting: Meeting, *, publish: bool = True, at: datetime 
                 _("Publish the meeting first: its conclusions can't be public while it is a draft."),
                 code="draft",
             )
-        if meeting.silence_procedures.filter(status=SilenceProcedure.Status.CIRCULATING).exists():
+        if meeting.silence_procedures.circulating().exists():
             raise ValidationError(
                 _("The draft is circulating under silence procedure: it is published when adopted."),
                 code="circulating",
@@ -61,10 +60,10 @@ def publish_conclusions(meeting: Meeting, *, publish: bool = True, at: datetime 
 
 def owned_commitments(registration: Registration, today: date) -> list[Commitment]:
     """The open, published commitments of the meeting's series that the delegation answers for today."""
-    meeting = registration.meeting
-    series = [meeting.pk, *meeting.earlier_in_series().values_list("pk", flat=True)]
     if registration.role != Registration.Role.DELEGATE or registration.country_id is None:
         return []
+    meeting = registration.meeting
+    series = [meeting.pk, *meeting.earlier_in_series().values_list("pk", flat=True)]
     found = Commitment.objects.public().open().filter(item__meeting__in=series).with_responsible()
     return [commitment for commitment in found if commitment.is_answered_for_by(registration, today)]
 
@@ -75,7 +74,7 @@ def report(
 ) -> CommitmentReport:
     """The owner's report on a commitment, from its private link: the owner's until confirmed."""
     if registration.is_revoked:
-        raise ValidationError(_("This private link has been revoked: ask the secretariat for a new one."))
+        raise ValidationError(registration.link_refusal())
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     today = now.astimezone(registration.meeting.zone).date()
     if commitment.pk not in {owned.pk for owned in owned_commitments(registration, today)}:

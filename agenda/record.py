@@ -232,9 +232,7 @@ def procedure_blocks(told: silence.ProcedureRecord | None, meeting: Meeting) -> 
     blocks: list[Block] = [
         Paragraph(" ".join([circulated, outcome % {"deadline": moment(procedure.deadline)}]))
     ]
-    lines = [
-        [Run(delegation, strong=True), Run(f": {text}")] for delegation, text in silence.answer_lines(told)
-    ]
+    lines = [[Run(delegation, strong=True), Run(f": {text}")] for delegation, text in told.answer_lines]
     if lines:
         blocks.append(Bullets(lines, "procedure"))
     return blocks
@@ -244,8 +242,11 @@ def statement_blocks(lists, statements: dict, meeting: Meeting, time) -> list[Bl
     """The statements delivered, filed with the record: their text, or the file's name and address."""
     blocks: list[Block] = []
     for item, requests in lists:
-        delivered = [(request, statements[request.id]) for request in requests if request.id in statements]
-        delivered = [(request, statement) for request, statement in delivered if request.is_delivered]
+        delivered = [
+            (request, statements[request.id])
+            for request in requests
+            if request.is_delivered and request.id in statements
+        ]
         if delivered:
             blocks.append(Heading(item.title, 2))
         for request, statement in delivered:

@@ -56,7 +56,7 @@ def circulate(meeting: Meeting, deadline: datetime, *, by, now: datetime | None 
         refuse(_("Publish the meeting first: its delegations can't answer a draft's procedure."))
     if meeting.conclusions_published_at:
         refuse(_("The conclusions are published already: withdraw them to circulate a new draft."))
-    if meeting.silence_procedures.filter(status=SilenceProcedure.Status.CIRCULATING).exists():
+    if meeting.silence_procedures.circulating().exists():
         refuse(_("A draft of this meeting is circulating already."))
     drafted = Conclusions.objects.filter(item__meeting=meeting).exists()
     if not drafted and not Commitment.objects.filter(item__meeting=meeting).exists():
@@ -79,13 +79,9 @@ def circulate(meeting: Meeting, deadline: datetime, *, by, now: datetime | None 
     return procedure
 
 
-def circulating(meeting: Meeting) -> SilenceProcedure | None:
-    return meeting.silence_procedures.filter(status=SilenceProcedure.Status.CIRCULATING).first()
-
-
 def refuse_answer(registration: Registration, procedure: SilenceProcedure, now: datetime) -> None:
     if registration.is_revoked:
-        refuse(_("This private link has been revoked: ask the secretariat for a new one."))
+        refuse(registration.link_refusal())
     if registration.role != Registration.Role.DELEGATE:
         refuse(_("Only the delegations of member states answer a silence procedure."))
     if not procedure.is_circulating or now >= procedure.deadline:
@@ -136,7 +132,7 @@ def confirm(registration: Registration, procedure: SilenceProcedure, *, now: dat
     """The delegation's capital confirms its agreement ad referendum, until the date it gave."""
     procedure = SilenceProcedure.objects.select_for_update().select_related("meeting").get(pk=procedure.pk)
     if registration.is_revoked:
-        refuse(_("This private link has been revoked: ask the secretariat for a new one."))
+        refuse(registration.link_refusal())
     given = procedure.answers.filter(delegation_key=registration.delegation_key).first()
     if given is None or not given.is_ad_referendum:
         refuse(_("Your delegation has no agreement ad referendum to confirm."))
@@ -166,7 +162,7 @@ def withdraw(procedure: SilenceProcedure, *, now: datetime) -> None:
 def close_due(now: datetime | None = None) -> int:
     """Close every procedure whose deadline has come; return how many. Run by the worker's sweep."""
     now = now or timezone.now()
-    due = SilenceProcedure.objects.filter(status=SilenceProcedure.Status.CIRCULATING, deadline__lte=now)
+    due = SilenceProcedure.objects.circulating().filter(deadline__lte=now)
     return sum(close(procedure_id, now) for procedure_id in due.values_list("pk", flat=True))
 
 
@@ -174,8 +170,9 @@ def close_due(now: datetime | None = None) -> int:
 def close(procedure_id: int, now: datetime) -> bool:
     """Adopt the draft unless silence was broken, or return it: once, whoever runs it, with its mails."""
     procedure = (
-        SilenceProcedure.objects.select_for_update(skip_locked=True)
-        .filter(pk=procedure_id, status=SilenceProcedure.Status.CIRCULATING, deadline__lte=now)
+        SilenceProcedure.objects.circulating()
+        .select_for_update(skip_locked=True)
+        .filter(pk=procedure_id, deadline__lte=now)
         .select_related("meeting")
         .first()
     )
@@ -227,6 +224,28 @@ class ProcedureRecord:
     @property
     def reservations(self) -> list[SilenceAnswer]:
         return [given for given in self.answers if given.reservation and not given.is_objection]
+
+    @property
+    def answer_lines(self) -> list[tuple[str, str]]:
+        """What the record and the public page say of the answers: (delegation, what it said), in the
+        order ad referendum, reservations, objections."""
+        zone = self.procedure.meeting.time_zone
+        lines = [
+            (given.delegation, ad_referendum_text(given, state, zone)) for given, state in self.ad_referendum
+        ]
+        lines += [
+            (given.delegation, "{} {}".format(_("reservation:"), given.reservation))
+            for given in self.reservations
+        ]
+        for given in self.objections:
+            text = _("objects on “%(item)s”: %(objection)s") % {
+                "item": given.item.title if given.item else "—",
+                "objection": given.objection,
+            }
+            if given.proposed_wording:
+                text += " " + _("Proposed wording: %(wording)s") % {"wording": given.proposed_wording}
+            lines.append((given.delegation, text))
+        return lines
 
     def answer_of(self, key: str) -> SilenceAnswer | None:
         return next((given for given in self.answers if given.delegation_key == key), None)
@@ -316,28 +335,6 @@ def circulation_preview(meeting: Meeting) -> list[str]:
         if commitments:
             parts.append(_("%(count)d commitments") % {"count": len(commitments)})
         lines.append(f"{item.title}: {', '.join(parts)}")
-    return lines
-
-
-def answer_lines(told: ProcedureRecord) -> list[tuple[str, str]]:
-    """What the record and the public page say of the answers: (delegation, what it said), in the
-    order ad referendum, reservations, objections."""
-    zone = told.procedure.meeting.time_zone
-    lines = [
-        (given.delegation, ad_referendum_text(given, state, zone)) for given, state in told.ad_referendum
-    ]
-    lines += [
-        (given.delegation, "{} {}".format(_("reservation:"), given.reservation))
-        for given in told.reservations
-    ]
-    for given in told.objections:
-        text = _("objects on “%(item)s”: %(objection)s") % {
-            "item": given.item.title if given.item else "—",
-            "objection": given.objection,
-        }
-        if given.proposed_wording:
-            text += " " + _("Proposed wording: %(wording)s") % {"wording": given.proposed_wording}
-        lines.append((given.delegation, text))
     return lines
 
 

@@ -162,7 +162,7 @@ def request_floor(
 
 def refuse_revoked(registration: Registration) -> None:
     if registration.is_revoked:
-        refuse(_("This private link has been revoked: ask the secretariat for a new one."))
+        refuse(registration.link_refusal())
 
 
 def withdraw(registration: Registration, item: AgendaItem, *, at: datetime) -> Replay:

@@ -25,9 +25,7 @@ def circulating_refusal(item: AgendaItem | None) -> str:
     """Why a draft can't change now: its meeting's draft is out for adoption by silence; "" otherwise."""
     if item is None or item.meeting_id is None:
         return ""
-    procedure = SilenceProcedure.objects.filter(
-        meeting_id=item.meeting_id, status=SilenceProcedure.Status.CIRCULATING
-    ).first()
+    procedure = SilenceProcedure.objects.circulating().filter(meeting_id=item.meeting_id).first()
     if procedure is None:
         return ""
     # Delegations answer the text they were sent: changing it would change what silence adopts.

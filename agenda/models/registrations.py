@@ -148,6 +148,12 @@ class Registration(models.Model):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
+    def link_refusal(self) -> str:
+        """Why this link can no longer act (answer, ask, report), or "" while it is valid."""
+        if self.revoked_at is None:
+            return ""
+        return gettext("This private link has been revoked: ask the secretariat for a new one.")
+
     def revoke(self) -> None:
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])

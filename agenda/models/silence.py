@@ -24,6 +24,11 @@ from .meetings import AgendaItem, Meeting
 from .registrations import Registration
 
 
+class SilenceProcedureQuerySet(models.QuerySet):
+    def circulating(self) -> SilenceProcedureQuerySet:
+        return self.filter(status=SilenceProcedure.Status.CIRCULATING)
+
+
 class SilenceProcedure(models.Model):
     """A meeting's draft conclusions and commitments, circulated to its delegations until a deadline."""
 
@@ -47,6 +52,8 @@ class SilenceProcedure(models.Model):
         settings.AUTH_USER_MODEL, _("circulated by"), on_delete=models.SET_NULL, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = SilenceProcedureQuerySet.as_manager()
 
     class Meta:
         ordering = ["-circulated_at", "-id"]

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 from markdown_it import MarkdownIt
 
-from .. import silence, zones
+from .. import zones
 
 register = template.Library()
 
@@ -184,9 +184,3 @@ def projection_for(live, item):
 def tagged(messages, tag: str) -> list:
     """The messages a part of the page says (`extra_tags`): each section shows its own, where they belong."""
     return [message for message in messages if tag in message.extra_tags.split()]
-
-
-@register.filter
-def answer_lines(told) -> list[tuple[str, str]]:
-    """A silence procedure's ad referendum agreements, reservations and objections, as the record has them."""
-    return silence.answer_lines(told)

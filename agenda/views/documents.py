@@ -15,19 +15,20 @@ from ..models import Meeting, MeetingDocument, Statement
 from .private import keep_private, registration_or_404
 
 
-def serve_file(document: MeetingDocument) -> FileResponse:
+def serve_file(file, name: str) -> FileResponse:
+    """A stored file under the name it was sent with; a 404 if the storage lost it."""
     try:
-        handle = document.file.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    return FileResponse(handle, filename=document.file_name or document.file.name, as_attachment=False)
+    return FileResponse(handle, filename=name or file.name, as_attachment=False)
 
 
 @require_safe
 def public_document(request: HttpRequest, slug: str, document: UUID) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.public(), slug=slug)
     found = get_object_or_404(meeting.documents, uuid=document, audience=MeetingDocument.Audience.PUBLIC)
-    response = serve_file(found)
+    response = serve_file(found.file, found.file_name)
     patch_cache_control(response, public=True, max_age=300)
     return response
 
@@ -36,17 +37,13 @@ def public_document(request: HttpRequest, slug: str, document: UUID) -> HttpResp
 def private_document(request: HttpRequest, token: str, document: UUID) -> HttpResponse:
     registration = registration_or_404(token)
     found = get_object_or_404(registration.meeting.documents, uuid=document)
-    return keep_private(serve_file(found))
+    return keep_private(serve_file(found.file, found.file_name))
 
 
 def serve_statement(statement: Statement) -> HttpResponse:
     if not statement.file:
         return HttpResponse(statement.text, content_type="text/plain; charset=utf-8")
-    try:
-        handle = statement.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    return FileResponse(handle, filename=statement.file_name, as_attachment=False)
+    return serve_file(statement.file, statement.file_name)
 
 
 @require_safe

@@ -18,6 +18,7 @@ from ..forms import FloorActionForm, LiveActionForm
 from ..models import LiveEvent, Meeting
 from .api import JSON_CONTENT_TYPE, as_json
 from .feeds import public_meeting
+from .private import form_problems
 
 logger = logging.getLogger(__name__)
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -120,7 +121,7 @@ def console_action(request: HttpRequest, slug: str, form_class, rehearsal: bool)
         except live.LiveActionRefused as refusal:
             messages.error(request, " ".join(refusal.messages))
     else:
-        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        messages.error(request, form_problems(form))
     return redirect(console_urls(slug, rehearsal)["console"])
 
 

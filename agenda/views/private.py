@@ -24,11 +24,17 @@ from .feeds import ICAL_CONTENT_TYPE, entries
 from .pages import meeting_page, remember_viewer_zone, viewer_span
 
 
-def registration_or_404(token: str) -> Registration:
-    registration = Registration.objects.from_token(token)
+def registration_or_404(token: str, *, include_revoked: bool = False) -> Registration:
+    """The link's registration; `include_revoked`: a revoked one too, for a POST to say why it stopped."""
+    registration = Registration.objects.from_token(token, include_revoked=include_revoked)
     if registration is None or not registration.meeting.is_public:
         raise Http404
     return registration
+
+
+def form_problems(form) -> str:
+    """A refused form's errors, as one message for the page it returns to."""
+    return " ".join(message for errors in form.errors.values() for message in errors)
 
 
 def keep_private(response: HttpResponse) -> HttpResponse:
@@ -82,9 +88,7 @@ def registered_ical(request: HttpRequest, slug: str) -> bytes:
 @require_POST
 def private_floor(request: HttpRequest, token: str) -> HttpResponse:
     """Ask for the floor, or withdraw, for the participant's delegation; back to their page."""
-    registration = Registration.objects.from_token(token, include_revoked=True)
-    if registration is None or not registration.meeting.is_public:
-        raise Http404
+    registration = registration_or_404(token, include_revoked=True)
     try:
         live.refuse_revoked(registration)
     except live.LiveActionRefused as refusal:
@@ -110,16 +114,14 @@ def private_floor(request: HttpRequest, token: str) -> HttpResponse:
             if form.statement is not None:
                 messages.success(request, _("Your statement is with the interpreters, and kept from others."))
     else:
-        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        messages.error(request, form_problems(form))
     return keep_private(redirect(f"{registration.get_private_url()}#floor"))
 
 
 @require_POST
 def private_silence(request: HttpRequest, token: str) -> HttpResponse:
     """A delegation's answer to the silence procedure on its meeting's draft, or its confirmation."""
-    registration = Registration.objects.from_token(token, include_revoked=True)
-    if registration is None or not registration.meeting.is_public:
-        raise Http404
+    registration = registration_or_404(token, include_revoked=True)
     procedure = silence.last_procedure(registration.meeting)
     if procedure is None:
         raise Http404
@@ -135,17 +137,14 @@ def private_silence(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, silence.answer_text(given, registration), extra_tags="silence")
     else:
-        problems = " ".join(message for errors in form.errors.values() for message in errors)
-        messages.error(request, problems, extra_tags="silence")
+        messages.error(request, form_problems(form), extra_tags="silence")
     return keep_private(redirect(f"{registration.get_private_url()}#silence"))
 
 
 @require_POST
 def private_commitments(request: HttpRequest, token: str) -> HttpResponse:
     """The delegation's report on a commitment it answers for: status, date and what was done."""
-    registration = Registration.objects.from_token(token, include_revoked=True)
-    if registration is None or not registration.meeting.is_public:
-        raise Http404
+    registration = registration_or_404(token, include_revoked=True)
     now = timezone.now()
     owned = outcomes.owned_commitments(registration, now.astimezone(registration.meeting.zone).date())
     form = CommitmentReportForm(request.POST, registration=registration, owned=owned)
@@ -158,8 +157,7 @@ def private_commitments(request: HttpRequest, token: str) -> HttpResponse:
             done = _("Your report is sent: it shows as yours until the secretariat confirms it.")
             messages.success(request, done, extra_tags="commitments")
     else:
-        problems = " ".join(message for errors in form.errors.values() for message in errors)
-        messages.error(request, problems, extra_tags="commitments")
+        messages.error(request, form_problems(form), extra_tags="commitments")
     return keep_private(redirect(f"{registration.get_private_url()}#commitments"))
 
 
@@ -167,9 +165,7 @@ def private_commitments(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Stop the mails to this participant: a page with a button (link scanners only GET), or one POST."""
-    registration = Registration.objects.from_token(token, include_revoked=True)
-    if registration is None or not registration.meeting.is_public:
-        raise Http404
+    registration = registration_or_404(token, include_revoked=True)
     if request.method == "POST":
         if registration.unsubscribed_at is None:
             registration.unsubscribed_at = timezone.now()
