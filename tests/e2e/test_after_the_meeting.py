@@ -163,8 +163,11 @@ def test_an_objection_breaks_silence_and_the_draft_returns_unpublished(
     secretary = sign_in(
         open_browser(), live_seed, f"/admin/agenda/silenceprocedure/{procedure.pk}/change/", PASSWORD
     )
+    # The login's redirect may still be on its way: read the procedure's page once it is there.
+    wait_for(
+        secretary, lambda b: "Silencio roto: vuelve a la secretaría" in b.find_element(By.ID, "content").text
+    )
     content = secretary.find_element(By.ID, "content").text
-    assert "Silencio roto: vuelve a la secretaría" in content
     assert "Se acordó examinar las recomendaciones del FEMI." in content
 
 
